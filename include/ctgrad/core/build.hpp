@@ -1,0 +1,221 @@
+// Simplifying constructors: every node is built through these, so simplification
+// happens while types are built and equal expressions get equal types.
+//
+// Rules (each a branch below): 0 + e -> e, e * 1 -> e, e * 0 -> 0, folding of
+// compile-time constants (exact rationals) and of runtime literals, e - e -> 0,
+// e / e -> 1, e + e -> 2 * e, e * e -> e^2, e^m * e^n -> e^(m+n), e^1 -> e, e^0 -> 1,
+// -(-e) -> e, a + (-b) -> a - b, e * (1 / b) -> e / b, constants first in products and last in sums, and a canonical order of
+// the operands of + and * (see `detail::precedes`).
+#ifndef CTGRAD_CORE_BUILD_HPP
+#define CTGRAD_CORE_BUILD_HPP
+
+#include <ctgrad/core/expr.hpp>
+
+#include <cstdint>
+#include <numeric>
+#include <string_view>
+#include <type_traits>
+
+namespace ctgrad {
+namespace detail {
+
+// ---- exact rational arithmetic on constant<N, D> ----------------------------------
+
+template <std::intmax_t N, std::intmax_t D>
+constexpr auto make_constant() {
+    static_assert(D != 0, "ctgrad: division by the constant 0");
+    constexpr std::intmax_t g = std::gcd(N, D) == 0 ? 1 : std::gcd(N, D);
+    constexpr std::intmax_t s = D < 0 ? -1 : 1;
+    return constant<s * N / g, s * D / g>{};
+}
+
+template <class A, class B> constexpr auto constant_add() { return make_constant<A::num * B::den + B::num * A::den, A::den * B::den>(); }
+template <class A, class B> constexpr auto constant_sub() { return make_constant<A::num * B::den - B::num * A::den, A::den * B::den>(); }
+template <class A, class B> constexpr auto constant_mul() { return make_constant<A::num * B::num, A::den * B::den>(); }
+template <class A, class B> constexpr auto constant_div() { return make_constant<A::num * B::den, A::den * B::num>(); }
+
+/// The value of a number node (constant or literal) as a double.
+template <class E>
+constexpr double number_value(const E& e) {
+    if constexpr (is_literal<E>) return e.value;
+    else return E::template as<double>();
+}
+
+// ---- canonical order -----------------------------------------------------------------
+
+constexpr std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 14695981039346656037ull) {
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return h;
+}
+constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    for (int i = 0; i != 8; ++i) h = (h ^ ((v >> (8 * i)) & 0xffu)) * 1099511628211ull;
+    return h;
+}
+
+/// A structural hash of a node type, memoised per type; used only to order operands.
+template <class E> inline constexpr std::uint64_t structural_hash = fnv1a("literal");
+template <fixed_string N>
+inline constexpr std::uint64_t structural_hash<variable<N>> = fnv1a(N.view(), fnv1a("var"));
+template <std::intmax_t N, std::intmax_t D>
+inline constexpr std::uint64_t structural_hash<constant<N, D>> =
+    mix(mix(fnv1a("const"), static_cast<std::uint64_t>(N)), static_cast<std::uint64_t>(D));
+template <class Op, class A>
+inline constexpr std::uint64_t structural_hash<unary<Op, A>> = mix(Op::hash_seed, structural_hash<A>);
+template <class Op, class L, class R>
+inline constexpr std::uint64_t structural_hash<binary<Op, L, R>> =
+    mix(mix(Op::hash_seed, structural_hash<L>), structural_hash<R>);
+
+/// Sort rank: numbers, then variables, then compound nodes.
+template <class E>
+inline constexpr int rank = is_constant<E> ? 0 : is_literal<E> ? 1 : is_variable<E> ? 2 : 3;
+
+/// A strict order on node types: by rank, then constants by value, variables by name,
+/// compound nodes by structural hash. Operands of + and * are stored in this order.
+template <class A, class B>
+constexpr bool precedes() {
+    if constexpr (rank<A> != rank<B>) return rank<A> < rank<B>;
+    else if constexpr (is_constant<A>) return A::num * B::den < B::num * A::den;
+    else if constexpr (is_variable<A>) return A::name() < B::name();
+    else if constexpr (is_literal<A>) return false;
+    else return structural_hash<A> < structural_hash<B>;
+}
+
+/// A node that prints with a leading minus and whose negation is simpler: -e, a negative
+/// constant, (-c) * e, (-a) / b. Sums turn `a + (-b)` into `a - b` with it.
+template <class E> inline constexpr bool is_negated = is_negative_constant<E> || is_op<E, neg_op>;
+template <class L, class R>
+inline constexpr bool is_negated<binary<mul_op, L, R>> = is_negative_constant<L>;
+template <class L, class R>
+inline constexpr bool is_negated<binary<div_op, L, R>> = is_negated<L>;
+
+/// `1 / e`.
+template <class E> inline constexpr bool is_reciprocal = false;
+template <class R> inline constexpr bool is_reciprocal<binary<div_op, constant<1>, R>> = true;
+
+}  // namespace detail
+
+// ---- the simplifying constructors ---------------------------------------------------
+
+inline constexpr constant<0> zero{};
+inline constexpr constant<1> one{};
+
+template <class A, class B> constexpr auto make_add(const A& a, const B& b);
+template <class A, class B> constexpr auto make_sub(const A& a, const B& b);
+template <class A, class B> constexpr auto make_mul(const A& a, const B& b);
+template <class A, class B> constexpr auto make_div(const A& a, const B& b);
+template <class A> constexpr auto make_neg(const A& a);
+template <std::intmax_t N, class A> constexpr auto make_ipow(const A& a);
+
+/// `a + b`, simplified.
+template <class A, class B>
+constexpr auto make_add(const A& a, const B& b) {
+    using namespace detail;
+    if constexpr (is_zero<A>) return b;
+    else if constexpr (is_zero<B>) return a;
+    else if constexpr (is_constant<A> && is_constant<B>) return constant_add<A, B>();
+    else if constexpr (is_number<A> && is_number<B>) return literal{number_value(a) + number_value(b)};
+    else if constexpr (is_negated<B>) return make_sub(a, make_neg(b));
+    else if constexpr (is_negated<A>) return make_sub(b, make_neg(a));
+    else if constexpr (same_node<A, B>) return make_mul(constant<2>{}, a);
+    // numbers go last in sums ("x + 1"); other operands in canonical order
+    else if constexpr (is_number<A> && !is_number<B>) return binary<add_op, B, A>{b, a};
+    else if constexpr (!is_number<A> && !is_number<B> && precedes<B, A>()) return binary<add_op, B, A>{b, a};
+    else return binary<add_op, A, B>{a, b};
+}
+
+/// `a - b`, simplified.
+template <class A, class B>
+constexpr auto make_sub(const A& a, const B& b) {
+    using namespace detail;
+    if constexpr (is_zero<B>) return a;
+    else if constexpr (is_zero<A>) return make_neg(b);
+    else if constexpr (is_constant<A> && is_constant<B>) return constant_sub<A, B>();
+    else if constexpr (is_number<A> && is_number<B>) return literal{number_value(a) - number_value(b)};
+    else if constexpr (same_node<A, B>) return zero;
+    else if constexpr (is_negated<B>) return make_add(a, make_neg(b));
+    else return binary<sub_op, A, B>{a, b};
+}
+
+/// `a * b`, simplified.
+template <class A, class B>
+constexpr auto make_mul(const A& a, const B& b) {
+    using namespace detail;
+    if constexpr (is_zero<A> || is_zero<B>) return zero;
+    else if constexpr (is_one<A>) return b;
+    else if constexpr (is_one<B>) return a;
+    else if constexpr (is_constant<A> && is_constant<B>) return constant_mul<A, B>();
+    else if constexpr (is_number<A> && is_number<B>) return literal{number_value(a) * number_value(b)};
+    else if constexpr (is_constant_equal<A, -1>) return make_neg(b);
+    else if constexpr (is_constant_equal<B, -1>) return make_neg(a);
+    else if constexpr (is_op<A, neg_op>) return make_neg(make_mul(a.a, b));
+    else if constexpr (is_op<B, neg_op>) return make_neg(make_mul(a, b.a));
+    // e * (1 / b) -> e / b
+    else if constexpr (is_reciprocal<A>) return make_div(b, a.r);
+    else if constexpr (is_reciprocal<B>) return make_div(a, b.r);
+    // pull numbers to the front: c * (k * e) -> (c k) * e, (k * e) * f -> k * (e * f)
+    else if constexpr (is_number<A> && is_scaled<B>) return make_mul(make_mul(a, b.l), b.r);
+    else if constexpr (is_scaled<A>) return make_mul(a.l, make_mul(a.r, b));
+    else if constexpr (!is_number<A> && is_scaled<B>) return make_mul(b.l, make_mul(a, b.r));
+    // powers of one base: e * e -> e^2, e^m * e -> e^(m+1), e^m * e^n -> e^(m+n)
+    else if constexpr (same_node<A, B>) return make_ipow<2>(a);
+    else if constexpr (is_power_of<A, B>) return make_ipow<ipow_exponent<A> + 1>(b);
+    else if constexpr (is_power_of<B, A>) return make_ipow<ipow_exponent<B> + 1>(a);
+    else if constexpr (same_power_base<A, B>)
+        return make_ipow<ipow_exponent<A> + ipow_exponent<B>>(a.a);
+    else if constexpr (precedes<B, A>()) return binary<mul_op, B, A>{b, a};
+    else return binary<mul_op, A, B>{a, b};
+}
+
+/// `a / b`, simplified.
+template <class A, class B>
+constexpr auto make_div(const A& a, const B& b) {
+    using namespace detail;
+    if constexpr (is_zero<B>) {
+        static_assert(!is_zero<B>, "ctgrad: division by the constant 0");
+        return a;
+    }
+    else if constexpr (is_zero<A>) return zero;
+    else if constexpr (is_one<B>) return a;
+    else if constexpr (is_constant<A> && is_constant<B>) return constant_div<A, B>();
+    else if constexpr (is_number<A> && is_number<B>) return literal{number_value(a) / number_value(b)};
+    else if constexpr (is_constant_equal<B, -1>) return make_neg(a);
+    else if constexpr (same_node<A, B>) return one;
+    else return binary<div_op, A, B>{a, b};
+}
+
+/// `-a`, simplified: -(-e) -> e, -(c * e) -> (-c) * e, -(a / b) -> (-a) / b, -(a - b) -> b - a.
+template <class A>
+constexpr auto make_neg(const A& a) {
+    using namespace detail;
+    if constexpr (is_constant<A>) return make_constant<-A::num, A::den>();
+    else if constexpr (is_literal<A>) return literal{-a.value};
+    else if constexpr (is_op<A, neg_op>) return a.a;
+    else if constexpr (is_scaled<A>) return make_mul(make_neg(a.l), a.r);
+    else if constexpr (is_op<A, div_op>) return make_div(make_neg(a.l), a.r);
+    else if constexpr (is_op<A, sub_op>) return make_sub(a.r, a.l);
+    else return unary<neg_op, A>{a};
+}
+
+/// `a^N` for an integer `N` known at compile time (evaluated by multiplication).
+template <std::intmax_t N, class A>
+constexpr auto make_ipow(const A& a) {
+    using namespace detail;
+    if constexpr (N == 0) return one;
+    else if constexpr (N == 1) return a;
+    else if constexpr (is_constant<A> && N > 0)
+        return constant_mul<decltype(make_ipow<N - 1>(a)), A>();
+    else if constexpr (is_constant<A> && N < 0)
+        return constant_div<constant<1>, decltype(make_ipow<-N>(a))>();
+    else if constexpr (is_ipow<A>) return make_ipow<N * ipow_exponent<A>>(a.a);
+    else return unary<ipow_op<N>, A>{a};
+}
+
+/// An operation `Op` applied to `a`, for ops with no simplification of their own.
+template <class Op, class A>
+constexpr auto make_unary(const A& a) {
+    return unary<Op, A>{a};
+}
+
+}  // namespace ctgrad
+
+#endif

@@ -1,0 +1,180 @@
+// Expression nodes: the types that encode the computation graph.
+//
+// Nodes hold data; op tags (core/ops.hpp) hold the math; evaluators (eval/) and
+// rules (diff/) compute. A node without runtime state is an empty type, so the type
+// alone is the graph.
+#ifndef CTGRAD_CORE_EXPR_HPP
+#define CTGRAD_CORE_EXPR_HPP
+
+#include <ctgrad/core/fixed_string.hpp>
+
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+
+namespace ctgrad {
+
+namespace detail {
+struct expr_tag {};
+}  // namespace detail
+
+/// True for every ctgrad expression node.
+template <class E>
+concept expression = std::derived_from<std::remove_cvref_t<E>, detail::expr_tag>;
+
+template <class E, class... Bindings>
+constexpr auto evaluate(const E& e, const Bindings&... bindings);
+
+/// Common base of all nodes: evaluation with named bindings, `f(x = 1.0, y = 2.0)`.
+template <class Derived>
+struct expr_base : detail::expr_tag {
+    template <class... Bindings>
+    constexpr auto operator()(const Bindings&... bindings) const {
+        return ctgrad::evaluate(static_cast<const Derived&>(*this), bindings...);
+    }
+};
+
+/// A value bound to the variable named `Name`: what `x = 1.0` returns.
+template <fixed_string Name, class V>
+struct binding {
+    V value;
+};
+
+/// A variable named at compile time; `x = v` makes a binding.
+template <fixed_string Name>
+struct variable : expr_base<variable<Name>> {
+    static constexpr std::string_view name() { return Name.view(); }
+
+    template <class V>
+    constexpr binding<Name, std::remove_cvref_t<V>> operator=(V&& v) const {
+        return {static_cast<V&&>(v)};
+    }
+    using expr_base<variable<Name>>::operator();
+};
+
+/// An exact rational constant known at compile time, always in lowest terms with `Den > 0`.
+template <std::intmax_t Num, std::intmax_t Den = 1>
+struct constant : expr_base<constant<Num, Den>> {
+    static_assert(Den > 0, "ctgrad: a constant's denominator must be positive");
+    static constexpr std::intmax_t num = Num;
+    static constexpr std::intmax_t den = Den;
+    template <class T>
+    static constexpr T as() { return static_cast<T>(Num) / static_cast<T>(Den); }
+};
+
+/// A number known only at run time, such as the `0.5` in `x * 0.5`.
+struct literal : expr_base<literal> {
+    double value;
+    constexpr explicit literal(double v) : value(v) {}
+};
+
+/// An operation with one operand; `Op` is an empty tag from core/ops.hpp.
+template <class Op, class A>
+struct unary : expr_base<unary<Op, A>> {
+    [[no_unique_address]] A a;
+    constexpr unary() = default;
+    constexpr explicit unary(const A& a_) : a(a_) {}
+};
+
+/// An operation with two operands.
+template <class Op, class L, class R>
+struct binary : expr_base<binary<Op, L, R>> {
+    [[no_unique_address]] L l;
+    [[no_unique_address]] R r;
+    constexpr binary() = default;
+    constexpr binary(const L& l_, const R& r_) : l(l_), r(r_) {}
+};
+
+/// `var<"x">`: the variable named x.
+template <fixed_string Name>
+inline constexpr variable<Name> var{};
+
+// Op tags, defined in core/ops.hpp.
+struct add_op;
+struct sub_op;
+struct mul_op;
+struct div_op;
+struct pow_op;
+struct neg_op;
+template <std::intmax_t N>
+struct ipow_op;
+
+namespace detail {
+
+template <class E> inline constexpr bool is_variable = false;
+template <fixed_string N> inline constexpr bool is_variable<variable<N>> = true;
+
+template <class E> inline constexpr bool is_constant = false;
+template <std::intmax_t N, std::intmax_t D> inline constexpr bool is_constant<constant<N, D>> = true;
+
+template <class E> inline constexpr bool is_literal = std::is_same_v<E, literal>;
+
+/// A number: a compile-time constant or a runtime literal.
+template <class E> inline constexpr bool is_number = is_constant<E> || is_literal<E>;
+
+template <class E> inline constexpr bool is_unary = false;
+template <class Op, class A> inline constexpr bool is_unary<unary<Op, A>> = true;
+
+template <class E> inline constexpr bool is_binary = false;
+template <class Op, class L, class R> inline constexpr bool is_binary<binary<Op, L, R>> = true;
+
+template <class E, class Op> inline constexpr bool is_op = false;
+template <class Op, class A> inline constexpr bool is_op<unary<Op, A>, Op> = true;
+template <class Op, class L, class R> inline constexpr bool is_op<binary<Op, L, R>, Op> = true;
+
+template <class E> inline constexpr bool is_ipow = false;
+template <std::intmax_t N, class A> inline constexpr bool is_ipow<unary<ipow_op<N>, A>> = true;
+
+/// The op tag of a unary or binary node.
+template <class E> struct op_of {};
+template <class Op, class A> struct op_of<unary<Op, A>> { using type = Op; };
+template <class Op, class L, class R> struct op_of<binary<Op, L, R>> { using type = Op; };
+template <class E> using op_t = typename op_of<E>::type;
+
+template <class E> inline constexpr std::intmax_t ipow_exponent = 0;
+template <std::intmax_t N, class A> inline constexpr std::intmax_t ipow_exponent<unary<ipow_op<N>, A>> = N;
+
+template <class E, std::intmax_t N, std::intmax_t D = 1>
+inline constexpr bool is_constant_equal = std::is_same_v<E, constant<N, D>>;
+
+template <class E> inline constexpr bool is_zero = is_constant_equal<E, 0>;
+template <class E> inline constexpr bool is_one = is_constant_equal<E, 1>;
+
+template <class E> inline constexpr bool is_negative_constant = false;
+template <std::intmax_t N, std::intmax_t D>
+inline constexpr bool is_negative_constant<constant<N, D>> = (N < 0);
+
+/// Whether a node (or any node below it) holds a value known only at run time.
+template <class E> inline constexpr bool has_state = is_literal<E>;
+template <class Op, class A> inline constexpr bool has_state<unary<Op, A>> = has_state<A>;
+template <class Op, class L, class R>
+inline constexpr bool has_state<binary<Op, L, R>> = has_state<L> || has_state<R>;
+
+/// Two operands are certainly the same value: equal types and no runtime state.
+template <class A, class B>
+inline constexpr bool same_node = std::is_same_v<A, B> && !has_state<A>;
+
+/// `k * e` with a number `k`.
+template <class E> inline constexpr bool is_scaled = false;
+template <class L, class R> inline constexpr bool is_scaled<binary<mul_op, L, R>> = is_number<L>;
+
+/// `P` is `b^N` and `B` is `b`.
+template <class P, class B> inline constexpr bool is_power_of = false;
+template <std::intmax_t N, class X, class B>
+inline constexpr bool is_power_of<unary<ipow_op<N>, X>, B> = same_node<X, B>;
+
+/// `A` is `b^M` and `B` is `b^N`.
+template <class A, class B> inline constexpr bool same_power_base = false;
+template <std::intmax_t M, std::intmax_t N, class X, class Y>
+inline constexpr bool same_power_base<unary<ipow_op<M>, X>, unary<ipow_op<N>, Y>> = same_node<X, Y>;
+
+/// Whether `E` depends on the variable `V`.
+template <class E, class V> inline constexpr bool depends_on = std::is_same_v<E, V>;
+template <class Op, class A, class V> inline constexpr bool depends_on<unary<Op, A>, V> = depends_on<A, V>;
+template <class Op, class L, class R, class V>
+inline constexpr bool depends_on<binary<Op, L, R>, V> = depends_on<L, V> || depends_on<R, V>;
+
+}  // namespace detail
+}  // namespace ctgrad
+
+#endif

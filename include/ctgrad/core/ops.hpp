@@ -1,0 +1,225 @@
+// Op tags: each operation's value and local partial derivatives, written once, beside the formula.
+//
+// A tag provides
+//   name, hash_seed          how it prints and a seed for the canonical order;
+//   notation, precedence     infix ("a + b"), prefix ("-a"), power ("a^3") or function ("sin(a)");
+//   value(a[, b])            the number, for any floating-point type;
+//   partial(a, r)            unary:  d op(a) / da as an expression of a and of the result r;
+//   partial_l(a, b, r),      binary: d op(a, b) / da and d op(a, b) / db.
+//   partial_r(a, b, r)
+// The partials are expressions, so the same formula serves symbolic `d` (with a, b, r the
+// operand and result expressions) and numeric reverse mode (with placeholders bound to values).
+#ifndef CTGRAD_CORE_OPS_HPP
+#define CTGRAD_CORE_OPS_HPP
+
+#include <ctgrad/core/build.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+
+namespace ctgrad {
+
+enum class notation { infix, prefix, power, function };
+
+namespace detail {
+template <fixed_string Name, notation Notation, int Precedence = 5>
+struct op_base {
+    static constexpr std::string_view name = Name.view();
+    static constexpr std::uint64_t hash_seed = fnv1a(Name.view());
+    static constexpr ctgrad::notation notation = Notation;
+    static constexpr int precedence = Precedence;
+};
+}  // namespace detail
+
+// ---- arithmetic ----------------------------------------------------------------------
+
+/// a + b;  d/da = 1, d/db = 1.
+struct add_op : detail::op_base<"+", notation::infix, 1> {
+    static constexpr bool associative = true;
+    template <class T> static constexpr T value(T a, T b) { return a + b; }
+    template <class A, class B, class R> static constexpr auto partial_l(const A&, const B&, const R&) { return one; }
+    template <class A, class B, class R> static constexpr auto partial_r(const A&, const B&, const R&) { return one; }
+};
+
+/// a - b;  d/da = 1, d/db = -1.
+struct sub_op : detail::op_base<"-", notation::infix, 1> {
+    static constexpr bool associative = false;
+    template <class T> static constexpr T value(T a, T b) { return a - b; }
+    template <class A, class B, class R> static constexpr auto partial_l(const A&, const B&, const R&) { return one; }
+    template <class A, class B, class R> static constexpr auto partial_r(const A&, const B&, const R&) { return constant<-1>{}; }
+};
+
+/// a * b;  d/da = b, d/db = a.
+struct mul_op : detail::op_base<"*", notation::infix, 2> {
+    static constexpr bool associative = true;
+    template <class T> static constexpr T value(T a, T b) { return a * b; }
+    template <class A, class B, class R> static constexpr auto partial_l(const A&, const B& b, const R&) { return b; }
+    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B&, const R&) { return a; }
+};
+
+/// a / b;  d/da = 1 / b, d/db = -a / b^2.
+struct div_op : detail::op_base<"/", notation::infix, 2> {
+    static constexpr bool associative = false;
+    template <class T> static constexpr T value(T a, T b) { return a / b; }
+    template <class A, class B, class R> static constexpr auto partial_l(const A&, const B& b, const R&) { return make_div(one, b); }
+    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& b, const R&) {
+        return make_div(make_neg(a), make_ipow<2>(b));
+    }
+};
+
+/// -a;  d/da = -1.
+struct neg_op : detail::op_base<"-", notation::prefix, 3> {
+    template <class T> static constexpr T value(T a) { return -a; }
+    template <class A, class R> static constexpr auto partial(const A&, const R&) { return constant<-1>{}; }
+};
+
+/// a^N for an integer N known at compile time;  d/da = N a^(N-1).  Evaluated by multiplication.
+template <std::intmax_t N>
+struct ipow_op : detail::op_base<"^", notation::power, 4> {
+    static constexpr std::intmax_t exponent = N;
+    static constexpr std::uint64_t hash_seed = detail::mix(detail::fnv1a("^"), static_cast<std::uint64_t>(N));
+    template <class T> static constexpr T value(T a) {
+        if constexpr (N < 0) return T(1) / ipow_op<-N>::value(a);
+        else if constexpr (N == 0) return T(1);
+        else if constexpr (N == 1) return a;
+        else {
+            T h = ipow_op<N / 2>::value(a);
+            if constexpr (N % 2 == 0) return h * h;
+            else return h * h * a;
+        }
+    }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_mul(constant<N>{}, make_ipow<N - 1>(a));
+    }
+};
+
+/// a^b;  d/da = b a^(b-1), d/db = log(a) a^b.
+struct pow_op : detail::op_base<"^", notation::power, 4> {
+    template <class T> static T value(T a, T b) { using std::pow; return pow(a, b); }
+    template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& b, const R&);
+    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B&, const R& r);
+};
+
+// ---- elementary functions ---------------------------------------------------------------
+
+/// exp(a);  d/da = exp(a) = r.
+struct exp_op : detail::op_base<"exp", notation::function> {
+    template <class T> static T value(T a) { using std::exp; return exp(a); }
+    template <class A, class R> static constexpr auto partial(const A&, const R& r) { return r; }
+};
+
+/// log(a);  d/da = 1 / a.
+struct log_op : detail::op_base<"log", notation::function> {
+    template <class T> static T value(T a) { using std::log; return log(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, a); }
+};
+
+/// sin(a);  d/da = cos(a).
+struct sin_op : detail::op_base<"sin", notation::function> {
+    template <class T> static T value(T a) { using std::sin; return sin(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&);
+};
+
+/// cos(a);  d/da = -sin(a).
+struct cos_op : detail::op_base<"cos", notation::function> {
+    template <class T> static T value(T a) { using std::cos; return cos(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_neg(make_unary<sin_op>(a));
+    }
+};
+
+template <class A, class R>
+constexpr auto sin_op::partial(const A& a, const R&) { return make_unary<cos_op>(a); }
+
+/// tan(a);  d/da = 1 + tan(a)^2 = 1 + r^2.
+struct tan_op : detail::op_base<"tan", notation::function> {
+    template <class T> static T value(T a) { using std::tan; return tan(a); }
+    template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_add(one, make_ipow<2>(r)); }
+};
+
+/// tanh(a);  d/da = 1 - tanh(a)^2 = 1 - r^2.
+struct tanh_op : detail::op_base<"tanh", notation::function> {
+    template <class T> static T value(T a) { using std::tanh; return tanh(a); }
+    template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_sub(one, make_ipow<2>(r)); }
+};
+
+/// sqrt(a);  d/da = 1 / (2 sqrt(a)) = 1 / (2 r).
+struct sqrt_op : detail::op_base<"sqrt", notation::function> {
+    template <class T> static T value(T a) { using std::sqrt; return sqrt(a); }
+    template <class A, class R> static constexpr auto partial(const A&, const R& r) {
+        return make_div(one, make_mul(constant<2>{}, r));
+    }
+};
+
+/// sigmoid(a) = 1 / (1 + exp(-a));  d/da = r (1 - r).  Evaluated without overflow for large |a|.
+struct sigmoid_op : detail::op_base<"sigmoid", notation::function> {
+    template <class T> static T value(T a) {
+        using std::exp;
+        if (a >= T(0)) return T(1) / (T(1) + exp(-a));
+        T e = exp(a);
+        return e / (T(1) + e);
+    }
+    template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_mul(r, make_sub(one, r)); }
+};
+
+/// log1p(a) = log(1 + a);  d/da = 1 / (1 + a).
+struct log1p_op : detail::op_base<"log1p", notation::function> {
+    template <class T> static T value(T a) { using std::log1p; return log1p(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, make_add(one, a)); }
+};
+
+/// expm1(a) = exp(a) - 1;  d/da = exp(a).
+struct expm1_op : detail::op_base<"expm1", notation::function> {
+    template <class T> static T value(T a) { using std::expm1; return expm1(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<exp_op>(a); }
+};
+
+/// sign(a) in {-1, 0, 1};  d/da = 0 (almost everywhere).  The derivative of abs.
+struct sign_op : detail::op_base<"sign", notation::function> {
+    template <class T> static constexpr T value(T a) { return T((a > T(0)) - (a < T(0))); }
+    template <class A, class R> static constexpr auto partial(const A&, const R&) { return zero; }
+};
+
+/// abs(a);  d/da = sign(a)  (0 at a = 0, as in PyTorch).
+struct abs_op : detail::op_base<"abs", notation::function> {
+    template <class T> static constexpr T value(T a) { return a < T(0) ? -a : a; }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<sign_op>(a); }
+};
+
+/// step(a) = 1 if a > 0 else 0;  d/da = 0 (almost everywhere).  The derivative of relu.
+struct step_op : detail::op_base<"step", notation::function> {
+    template <class T> static constexpr T value(T a) { return a > T(0) ? T(1) : T(0); }
+    template <class A, class R> static constexpr auto partial(const A&, const R&) { return zero; }
+};
+
+/// relu(a) = max(a, 0);  d/da = step(a)  (0 at a = 0, as in PyTorch).
+struct relu_op : detail::op_base<"relu", notation::function> {
+    template <class T> static constexpr T value(T a) { return a > T(0) ? a : T(0); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<step_op>(a); }
+};
+
+// ---- general power (needs exp/log, so defined last) -----------------------------------
+
+/// `a^b`, simplified: an integer constant exponent becomes `ipow`, 1/2 becomes sqrt.
+template <class A, class B>
+constexpr auto make_pow(const A& a, const B& b) {
+    using namespace detail;
+    if constexpr (is_constant<B> && B::den == 1) return make_ipow<B::num>(a);
+    else if constexpr (is_constant_equal<B, 1, 2>) return make_unary<sqrt_op>(a);
+    else if constexpr (is_one<A>) return one;
+    else return binary<pow_op, A, B>{a, b};
+}
+
+template <class A, class B, class R>
+constexpr auto pow_op::partial_l(const A& a, const B& b, const R&) {
+    return make_mul(b, make_pow(a, make_sub(b, one)));
+}
+template <class A, class B, class R>
+constexpr auto pow_op::partial_r(const A& a, const B&, const R& r) {
+    return make_mul(make_unary<log_op>(a), r);
+}
+
+}  // namespace ctgrad
+
+#endif

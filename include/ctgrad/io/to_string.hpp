@@ -1,0 +1,161 @@
+// Printing: readable infix with minimal parentheses, in a constant expression when the
+// expression holds no runtime state.
+#ifndef CTGRAD_IO_TO_STRING_HPP
+#define CTGRAD_IO_TO_STRING_HPP
+
+#include <ctgrad/core/ops.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace ctgrad {
+namespace detail {
+
+/// Counts characters; the first pass of a compile-time print.
+struct counting_sink {
+    std::size_t n = 0;
+    constexpr void put(std::string_view s) { n += s.size(); }
+};
+
+/// Writes into a buffer sized by a counting pass.
+struct buffer_sink {
+    char* out;
+    constexpr void put(std::string_view s) {
+        for (char c : s) *out++ = c;
+    }
+};
+
+/// Appends to a std::string (run-time printing, for expressions with literals).
+struct string_sink {
+    std::string* out;
+    void put(std::string_view s) { out->append(s); }
+};
+
+constexpr std::size_t print_int(std::intmax_t v, char (&buf)[24]) {
+    char tmp[24]{};
+    std::size_t n = 0;
+    bool negative = v < 0;
+    std::uintmax_t u = negative ? std::uintmax_t(0) - static_cast<std::uintmax_t>(v) : static_cast<std::uintmax_t>(v);
+    do { tmp[n++] = static_cast<char>('0' + u % 10); u /= 10; } while (u != 0);
+    std::size_t k = 0;
+    if (negative) buf[k++] = '-';
+    while (n != 0) buf[k++] = tmp[--n];
+    return k;
+}
+
+template <class Sink>
+constexpr void put_int(Sink& sink, std::intmax_t v) {
+    char buf[24]{};
+    std::size_t n = print_int(v, buf);
+    sink.put(std::string_view(buf, n));
+}
+
+/// The binding strength of a node as printed: sums 1, products 2, negation 3, powers 4,
+/// atoms (names, function calls, non-negative integers) 5.
+template <class E>
+constexpr int print_precedence(const E& e) {
+    if constexpr (is_constant<E>) return E::den != 1 ? 2 : E::num < 0 ? 3 : 5;
+    else if constexpr (is_literal<E>) return e.value < 0 ? 3 : 5;
+    else if constexpr (is_variable<E>) return 5;
+    else return op_t<E>::precedence;
+}
+
+template <class E, class Sink>
+constexpr void print(const E& e, Sink& sink);
+
+template <class E, class Sink>
+constexpr void print_operand(const E& e, Sink& sink, bool parenthesize) {
+    if (parenthesize) sink.put("(");
+    print(e, sink);
+    if (parenthesize) sink.put(")");
+}
+
+template <class E, class Sink>
+constexpr void print(const E& e, Sink& sink) {
+    if constexpr (is_variable<E>) {
+        sink.put(E::name());
+    } else if constexpr (is_constant<E>) {
+        put_int(sink, E::num);
+        if constexpr (E::den != 1) {
+            sink.put("/");
+            put_int(sink, E::den);
+        }
+    } else if constexpr (is_literal<E>) {
+        char buf[32];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, e.value);
+        sink.put(std::string_view(buf, ec == std::errc{} ? static_cast<std::size_t>(end - buf) : 0));
+    } else {
+        using Op = op_t<E>;
+        constexpr int p = Op::precedence;
+        if constexpr (Op::notation == notation::function) {
+            sink.put(Op::name);
+            sink.put("(");
+            print(e.a, sink);
+            sink.put(")");
+        } else if constexpr (Op::notation == notation::prefix) {
+            sink.put(Op::name);
+            print_operand(e.a, sink, print_precedence(e.a) < p);
+        } else if constexpr (is_unary<E>) {  // a^N, right-associative
+            print_operand(e.a, sink, print_precedence(e.a) <= p);
+            sink.put("^");
+            constexpr std::intmax_t n = Op::exponent;
+            if constexpr (n < 0) sink.put("(");
+            put_int(sink, n);
+            if constexpr (n < 0) sink.put(")");
+        } else if constexpr (Op::notation == notation::power) {  // a^b, right-associative
+            print_operand(e.l, sink, print_precedence(e.l) <= p);
+            sink.put("^");
+            print_operand(e.r, sink, print_precedence(e.r) < p);
+        } else {  // infix, left-associative
+            print_operand(e.l, sink, print_precedence(e.l) < p);
+            sink.put(" ");
+            sink.put(Op::name);
+            sink.put(" ");
+            print_operand(e.r, sink, print_precedence(e.r) < p || (print_precedence(e.r) == p && !Op::associative));
+        }
+    }
+}
+
+template <class E>
+constexpr std::size_t printed_size() {
+    counting_sink c;
+    print(E{}, c);
+    return c.n;
+}
+
+}  // namespace detail
+
+/// The expression in readable infix, e.g. "2 * x" or "cos(x) * exp(sin(x))".
+///
+/// Without runtime literals the result is a `static_string` built at compile time:
+/// `static_assert(to_string(d(x * x, x)) == "2 * x");`. With literals it is a std::string.
+template <class E>
+constexpr auto to_string(const E& e) {
+    static_assert(expression<E>, "ctgrad::to_string(e): e must be a ctgrad expression");
+    if constexpr (!expression<E>) {
+        return std::string();
+    } else if constexpr (!detail::has_state<E>) {
+        static_string<detail::printed_size<E>()> s;
+        detail::buffer_sink sink{s.chars};
+        detail::print(e, sink);
+        return s;
+    } else {
+        std::string s;
+        detail::string_sink sink{&s};
+        detail::print(e, sink);
+        return s;
+    }
+}
+
+/// Prints `to_string(e)`.
+template <class E> requires expression<E>
+std::ostream& operator<<(std::ostream& os, const E& e) {
+    return os << to_string(e);
+}
+
+}  // namespace ctgrad
+
+#endif
