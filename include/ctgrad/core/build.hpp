@@ -3,7 +3,8 @@
 //
 // Rules (each a branch below): 0 + e -> e, e * 1 -> e, e * 0 -> 0, folding of
 // compile-time constants (exact rationals) and of runtime literals, e - e -> 0,
-// e / e -> 1, e + e -> 2 * e, e * e -> e^2, e^m * e^n -> e^(m+n), e^1 -> e, e^0 -> 1,
+// e / e -> 1, e + e -> 2 * e, e * e -> e^2, e^m * e^n -> e^(m+n),
+// e * (e * f) -> e^2 * f, e^1 -> e, e^0 -> 1,
 // -(-e) -> e, a + (-b) -> a - b, e * (1 / b) -> e / b, constants first in products and last in sums, and a canonical order of
 // the operands of + and * (see `detail::precedes`).
 #ifndef CTGRAD_CORE_BUILD_HPP
@@ -65,18 +66,26 @@ template <class Op, class L, class R>
 inline constexpr std::uint64_t structural_hash<binary<Op, L, R>> =
     mix(mix(Op::hash_seed, structural_hash<L>), structural_hash<R>);
 
+/// The number of nodes of the tree (saturating); smaller operands are printed first.
+template <class E> inline constexpr std::uint64_t tree_size = 1;
+template <class Op, class A> inline constexpr std::uint64_t tree_size<unary<Op, A>> = 1 + tree_size<A>;
+template <class Op, class L, class R>
+inline constexpr std::uint64_t tree_size<binary<Op, L, R>> =
+    tree_size<L> + tree_size<R> < (std::uint64_t(1) << 62) ? 1 + tree_size<L> + tree_size<R> : (std::uint64_t(1) << 62);
+
 /// Sort rank: numbers, then variables, then compound nodes.
 template <class E>
 inline constexpr int rank = is_constant<E> ? 0 : is_literal<E> ? 1 : is_variable<E> ? 2 : 3;
 
 /// A strict order on node types: by rank, then constants by value, variables by name,
-/// compound nodes by structural hash. Operands of + and * are stored in this order.
+/// compound nodes by size, then by structural hash. Operands of + and * are stored in this order.
 template <class A, class B>
 constexpr bool precedes() {
     if constexpr (rank<A> != rank<B>) return rank<A> < rank<B>;
     else if constexpr (is_constant<A>) return A::num * B::den < B::num * A::den;
     else if constexpr (is_variable<A>) return A::name() < B::name();
     else if constexpr (is_literal<A>) return false;
+    else if constexpr (tree_size<A> != tree_size<B>) return tree_size<A> < tree_size<B>;
     else return structural_hash<A> < structural_hash<B>;
 }
 
@@ -91,6 +100,15 @@ inline constexpr bool is_negated<binary<div_op, L, R>> = is_negated<L>;
 /// `1 / e`.
 template <class E> inline constexpr bool is_reciprocal = false;
 template <class R> inline constexpr bool is_reciprocal<binary<div_op, constant<1>, R>> = true;
+
+/// `a * b` collapses into one power of a common base.
+template <class A, class B>
+inline constexpr bool combines = same_node<A, B> || is_power_of<A, B> || is_power_of<B, A> || same_power_base<A, B>;
+
+/// `B` is a product one of whose factors combines with `A` (side 1: left, 2: right).
+template <class A, class B> inline constexpr int combines_with_factor = 0;
+template <class A, class L, class R>
+inline constexpr int combines_with_factor<A, binary<mul_op, L, R>> = combines<A, L> ? 1 : combines<A, R> ? 2 : 0;
 
 }  // namespace detail
 
@@ -162,6 +180,11 @@ constexpr auto make_mul(const A& a, const B& b) {
     else if constexpr (is_power_of<B, A>) return make_ipow<ipow_exponent<B> + 1>(a);
     else if constexpr (same_power_base<A, B>)
         return make_ipow<ipow_exponent<A> + ipow_exponent<B>>(a.a);
+    // a * (b * c) -> (a * b) * c when a and b are powers of one base: y * (y * e) -> y^2 * e
+    else if constexpr (combines_with_factor<A, B> == 1) return make_mul(make_mul(a, b.l), b.r);
+    else if constexpr (combines_with_factor<A, B> == 2) return make_mul(make_mul(a, b.r), b.l);
+    else if constexpr (combines_with_factor<B, A> == 1) return make_mul(make_mul(b, a.l), a.r);
+    else if constexpr (combines_with_factor<B, A> == 2) return make_mul(make_mul(b, a.r), a.l);
     else if constexpr (precedes<B, A>()) return binary<mul_op, B, A>{b, a};
     else return binary<mul_op, A, B>{a, b};
 }

@@ -46,7 +46,7 @@ struct variable : expr_base<variable<Name>> {
     static constexpr std::string_view name() { return Name.view(); }
 
     template <class V>
-    constexpr binding<Name, std::remove_cvref_t<V>> operator=(V&& v) const {
+    constexpr binding<Name, std::decay_t<V>> operator=(V&& v) const {
         return {static_cast<V&&>(v)};
     }
     using expr_base<variable<Name>>::operator();
@@ -139,6 +139,9 @@ inline constexpr bool is_constant_equal = std::is_same_v<E, constant<N, D>>;
 
 template <class E> inline constexpr bool is_zero = is_constant_equal<E, 0>;
 template <class E> inline constexpr bool is_one = is_constant_equal<E, 1>;
+
+template <class E> inline constexpr bool is_integer_constant = false;
+template <std::intmax_t N> inline constexpr bool is_integer_constant<constant<N, 1>> = true;
 
 template <class E> inline constexpr bool is_negative_constant = false;
 template <std::intmax_t N, std::intmax_t D>

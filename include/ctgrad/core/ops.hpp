@@ -205,7 +205,7 @@ struct relu_op : detail::op_base<"relu", notation::function> {
 template <class A, class B>
 constexpr auto make_pow(const A& a, const B& b) {
     using namespace detail;
-    if constexpr (is_constant<B> && B::den == 1) return make_ipow<B::num>(a);
+    if constexpr (is_integer_constant<B>) return make_ipow<B::num>(a);
     else if constexpr (is_constant_equal<B, 1, 2>) return make_unary<sqrt_op>(a);
     else if constexpr (is_one<A>) return one;
     else return binary<pow_op, A, B>{a, b};

@@ -112,9 +112,10 @@ constexpr auto evaluate(const E& e, const Bindings&... bindings) {
     static_assert(expression<E>, "ctgrad::evaluate(e, ...): e must be a ctgrad expression");
     if constexpr (!expression<E> || !detail::check_bindings<E, Bindings...>()) {
         return 0.0;
+    } else if constexpr (!(std::is_arithmetic_v<typename detail::binding_traits<Bindings>::value_type> && ...)) {
+        static_assert(sizeof(E) == 0, "ctgrad: a scalar evaluation binds every variable to a number");
+        return 0.0;
     } else {
-        constexpr bool numbers = (std::is_arithmetic_v<typename detail::binding_traits<Bindings>::value_type> && ...);
-        static_assert(numbers, "ctgrad: a scalar evaluation binds every variable to a number");
         using T = detail::evaluation_scalar<typename detail::binding_traits<Bindings>::value_type...>;
         auto map = boost::hana::make_map(
             boost::hana::make_pair(boost::hana::type_c<typename detail::binding_traits<Bindings>::key>, bindings.value)...);

@@ -1,0 +1,9 @@
+// expect: ctgrad::d(f, x): x must be a variable such as var<"x">
+// Differentiating with respect to an expression rather than a variable.
+#include <ctgrad/ctgrad.hpp>
+int main() {
+    constexpr auto x = ctgrad::var<"x">;
+    constexpr auto y = ctgrad::var<"y">;
+    auto g = ctgrad::d(x * y, x * y);
+    (void)g;
+}

@@ -1,0 +1,9 @@
+// expect: ctgrad: the expression uses a variable that is not bound; bind it as name = value
+// expect-gcc: {"speed"}
+// Evaluating with a variable left unbound; the error's instantiation line names it ("speed").
+#include <ctgrad/ctgrad.hpp>
+int main() {
+    constexpr auto speed = ctgrad::var<"speed">;
+    constexpr auto time = ctgrad::var<"time">;
+    return static_cast<int>((speed * time)(time = 2.0));
+}

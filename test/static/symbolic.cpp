@@ -1,0 +1,176 @@
+// Compile-time checks of the symbolic core: types, printed derivatives, constexpr values.
+// Compiling this file is the test.
+#include <ctgrad/ctgrad.hpp>
+
+#include <type_traits>
+
+namespace {
+
+using namespace ctgrad::literals;
+using ctgrad::d;
+using ctgrad::frac;
+using ctgrad::to_string;
+
+constexpr auto x = ctgrad::var<"x">;
+constexpr auto y = ctgrad::var<"y">;
+constexpr auto z = ctgrad::var<"z">;
+
+template <class A, class B>
+constexpr bool same(const A&, const B&) { return std::is_same_v<A, B>; }
+
+// ---- constants and literals ----------------------------------------------------------
+static_assert(same(2_c, ctgrad::constant<2>{}));
+static_assert(same(frac<2, 4>, frac<1, 2>));
+static_assert(same(frac<1, -2>, ctgrad::constant<-1, 2>{}));
+static_assert(same(0.25_c, frac<1, 4>));
+static_assert(to_string(frac<-3, 6>) == "-1/2");
+static_assert(to_string(12_c) == "12");
+static_assert(same(2_c + 3_c, 5_c));
+static_assert(same(frac<1, 2> + frac<1, 3>, frac<5, 6>));
+static_assert(same(2_c - 5_c, frac<-3, 1>));
+static_assert(same(2_c * frac<1, 4>, frac<1, 2>));
+static_assert(same(3_c / 6_c, frac<1, 2>));
+static_assert(same(-(2_c), frac<-2, 1>));
+static_assert(same(ctgrad::pow(2_c, 10_c), 1024_c));
+static_assert(same(ctgrad::pow(2_c, frac<-2, 1>), frac<1, 4>));
+static_assert(std::is_same_v<decltype(x * 0.5), ctgrad::binary<ctgrad::mul_op, ctgrad::literal, ctgrad::variable<"x">>>);
+static_assert((x * 0.5).l.value == 0.5);
+static_assert((2_c * ctgrad::literal{0.25}).value == 0.5);  // literal folding
+
+// ---- simplification rules -------------------------------------------------------------
+static_assert(same(0_c + x, x));                           // 0 + e -> e
+static_assert(same(x + 0_c, x));
+static_assert(same(x - 0_c, x));                           // e - 0 -> e
+static_assert(to_string(0_c - x) == "-x");                 // 0 - e -> -e
+static_assert(same(x * 1_c, x));                           // e * 1 -> e
+static_assert(same(1_c * x, x));
+static_assert(same(x * 0_c, 0_c));                         // e * 0 -> 0
+static_assert(same(0_c * sin(x), 0_c));
+static_assert(same(x / 1_c, x));                           // e / 1 -> e
+static_assert(same(0_c / x, 0_c));                         // 0 / e -> 0
+static_assert(same(x - x, 0_c));                           // e - e -> 0
+static_assert(same(sin(x * y) - sin(x * y), 0_c));
+static_assert(same(x / x, 1_c));                           // e / e -> 1
+static_assert(to_string(x + x) == "2 * x");                // e + e -> 2 e
+static_assert(same(x * x, ctgrad::pow(x, 2_c)));           // e * e -> e^2
+static_assert(same(x * x * x, ctgrad::pow(x, 3_c)));       // e^2 * e -> e^3
+static_assert(same(x * ctgrad::pow(x, 2_c), ctgrad::pow(x, 3_c)));
+static_assert(same(ctgrad::pow(x, 2_c) * ctgrad::pow(x, 3_c), ctgrad::pow(x, 5_c)));
+static_assert(same(ctgrad::pow(ctgrad::pow(x, 2_c), 3_c), ctgrad::pow(x, 6_c)));
+static_assert(same(ctgrad::pow(x, 1_c), x));               // e^1 -> e
+static_assert(same(ctgrad::pow(x, 0_c), 1_c));             // e^0 -> 1
+static_assert(same(ctgrad::pow(x, frac<1, 2>), sqrt(x)));  // e^(1/2) -> sqrt(e)
+static_assert(same(-(-x), x));                             // -(-e) -> e
+static_assert(same(-1_c * x, -x));
+static_assert(same(x + (-y), x - y));                      // a + (-b) -> a - b
+static_assert(same(x - (-y), x + y));                      // a - (-b) -> a + b
+static_assert(same(-(x - y), y - x));
+static_assert(same(2_c * (3_c * x), 6_c * x));             // constants fold through products
+static_assert(same((2_c * x) * 3_c, 6_c * x));
+static_assert(same(x * 2_c, 2_c * x));                     // numbers first in products
+static_assert(to_string(x + 1_c) == "x + 1");              // and last in sums
+static_assert(same(1_c + x, x + 1_c));
+static_assert(same(x * (1_c / y), x / y));                 // e * (1 / b) -> e / b
+static_assert(same(y * (y * sin(x)), ctgrad::pow(y, 2_c) * sin(x)));  // e * (e * f) -> e^2 * f
+static_assert(same((sin(x) * y) * ctgrad::pow(y, 2_c), ctgrad::pow(y, 3_c) * sin(x)));
+static_assert(same(x + 2_c - 2_c, x + 2_c - 2_c));
+// canonical order: equal expressions get equal types
+static_assert(same(x + y, y + x));
+static_assert(same(x * y, y * x));
+static_assert(same(sin(x) * cos(y), cos(y) * sin(x)));
+static_assert(same(exp(x) + log(y), log(y) + exp(x)));
+static_assert(to_string(y * x) == "x * y");
+static_assert(to_string(z + y + x) == "x + y + z");      // (z + y) + x, operands of each + ordered
+static_assert(!same(x * y * z, z * y * x));               // associativity is not normalised
+
+// ---- printing ---------------------------------------------------------------------------
+static_assert(to_string(x) == "x");
+static_assert(to_string(x - y - z) == "x - y - z");
+static_assert(to_string(x - (y - z)) == "x - (y - z)");
+static_assert(to_string(x / (y * z)) == "x / (y * z)");
+static_assert(to_string((x + y) * z) == "z * (x + y)");
+static_assert(to_string(ctgrad::pow(x + y, 2_c)) == "(x + y)^2");
+static_assert(to_string(ctgrad::pow(-x, 2_c)) == "(-x)^2");
+static_assert(to_string(-ctgrad::pow(x, 2_c)) == "-x^2");
+static_assert(to_string(ctgrad::pow(x, frac<-2, 1>)) == "x^(-2)");
+static_assert(to_string(ctgrad::pow(x, frac<3, 2>)) == "x^(3/2)");
+static_assert(to_string(ctgrad::pow(x, y)) == "x^y");
+static_assert(to_string(-(x + y)) == "-(x + y)");
+static_assert(to_string(sin(x * y)) == "sin(x * y)");
+static_assert(to_string(frac<1, 2> * x) == "1/2 * x");
+
+// ---- derivatives of every op, printed ------------------------------------------------------
+static_assert(to_string(d(x * x, x)) == "2 * x");
+static_assert(same(d(x, x), 1_c));
+static_assert(same(d(y, x), 0_c));
+static_assert(same(d(3_c, x), 0_c));
+static_assert(same(d(sin(y) * exp(y), x), 0_c));
+static_assert(to_string(d(x + y, x)) == "1");
+static_assert(to_string(d(x - y, y)) == "-1");
+static_assert(to_string(d(x * y, x)) == "y");
+static_assert(to_string(d(x / y, x)) == "1 / y");
+static_assert(to_string(d(x / y, y)) == "-x / y^2");
+static_assert(to_string(d(-x, x)) == "-1");
+static_assert(to_string(d(ctgrad::pow(x, 3_c), x)) == "3 * x^2");
+static_assert(to_string(d(ctgrad::pow(x, frac<-1, 1>), x)) == "-x^(-2)");
+static_assert(to_string(d(ctgrad::pow(x, frac<3, 2>), x)) == "3/2 * sqrt(x)");
+static_assert(to_string(d(ctgrad::pow(x, y), y)) == "log(x) * x^y");
+static_assert(to_string(d(ctgrad::pow(2_c, x), x)) == "log(2) * 2^x");
+static_assert(to_string(d(exp(x), x)) == "exp(x)");
+static_assert(to_string(d(log(x), x)) == "1 / x");
+static_assert(to_string(d(sin(x), x)) == "cos(x)");
+static_assert(to_string(d(cos(x), x)) == "-sin(x)");
+static_assert(to_string(d(tan(x), x)) == "tan(x)^2 + 1");
+static_assert(to_string(d(tanh(x), x)) == "1 - tanh(x)^2");
+static_assert(to_string(d(sqrt(x), x)) == "1 / (2 * sqrt(x))");
+static_assert(to_string(d(sigmoid(x), x)) == "sigmoid(x) * (1 - sigmoid(x))");
+static_assert(to_string(d(abs(x), x)) == "sign(x)");
+static_assert(to_string(d(relu(x), x)) == "step(x)");
+static_assert(to_string(d(log1p(x), x)) == "1 / (x + 1)");
+static_assert(to_string(d(expm1(x), x)) == "exp(x)");
+// chain, product, quotient
+static_assert(to_string(d(sin(2_c * x), x)) == "2 * cos(2 * x)");
+static_assert(to_string(d(cos(2_c * x), x)) == "-2 * sin(2 * x)");
+static_assert(to_string(d(exp(sin(x)), x)) == "cos(x) * exp(sin(x))");
+static_assert(to_string(d(x * sin(x), x)) == "sin(x) + x * cos(x)");
+static_assert(to_string(d(sin(x) / x, x)) == "cos(x) / x - sin(x) / x^2");
+static_assert(to_string(d(1_c / x, x)) == "-1 / x^2");
+// higher order and grad
+static_assert(to_string(d<2>(ctgrad::pow(x, 3_c), x)) == "6 * x");
+static_assert(same(d<3>(ctgrad::pow(x, 3_c), x), 6_c));
+static_assert(same(d<4>(ctgrad::pow(x, 3_c), x), 0_c));
+static_assert(to_string(d<2>(sin(x), x)) == "-sin(x)");
+static_assert(same(d<4>(sin(x), x), sin(x)));
+static_assert(same(d<2>(exp(x), x), exp(x)));
+static_assert(same(d(d(x * y, x), y), 1_c));
+
+constexpr auto gradient = ctgrad::grad(x * x * y, x, y);
+static_assert(to_string(std::get<0>(gradient)) == "2 * x * y");
+static_assert(to_string(std::get<1>(gradient)) == "x^2");
+
+// ---- constexpr evaluation ----------------------------------------------------------------
+static_assert(d(x * x * x, x)(x = 2.0) == 12.0);
+static_assert((x * y + 1_c)(y = 3.0, x = 2.0) == 7.0);              // any order
+static_assert((x / y)(x = 1.0, y = 4.0) == 0.25);
+static_assert((x - y)(x = 1, y = 4) == -3.0);                       // integers evaluate as double
+static_assert(ctgrad::pow(x, frac<-2, 1>)(x = 2.0) == 0.25);
+static_assert(ctgrad::pow(x, 10_c)(x = 2.0) == 1024.0);
+static_assert((frac<1, 2> * x)(x = 3.0) == 1.5);
+static_assert((x * 0.5)(x = 3.0) == 1.5);
+static_assert(abs(x)(x = -2.0) == 2.0);
+static_assert(relu(x)(x = -2.0) == 0.0 && relu(x)(x = 2.0) == 2.0);
+static_assert(d(abs(x), x)(x = -3.0) == -1.0 && d(abs(x), x)(x = 0.0) == 0.0);
+static_assert(d(relu(x), x)(x = 3.0) == 1.0 && d(relu(x), x)(x = 0.0) == 0.0);
+static_assert(std::is_same_v<decltype((x * y)(x = 1.0f, y = 2.0f)), float>);
+static_assert(std::is_same_v<decltype((x * y)(x = 1.0f, y = 2.0)), double>);
+static_assert(std::is_same_v<decltype((x * y)(x = 1.0, y = 2.0)), double>);
+static_assert((x * y)(x = 1.5f, y = 2.0f) == 3.0f);
+static_assert(d(x * y * y, y)(x = 2.0, y = 3.0, z = 9.0) == 12.0);  // extra bindings are ignored
+static_assert(12_c(x = 1.0) == 12.0);
+static_assert(std::get<1>(gradient)(x = 3.0, y = 0.0) == 9.0);
+
+// ---- types carry no runtime state unless a literal is used ----------------------------------
+static_assert(!ctgrad::detail::has_state<decltype(sin(x * y) + exp(x))>);
+static_assert(ctgrad::detail::has_state<decltype(x * 0.5 + y)>);
+
+}  // namespace
