@@ -5,6 +5,8 @@
 #include <ctgrad/core/operators.hpp>
 #include <ctgrad/diff/derivative.hpp>
 #include <ctgrad/eval/evaluate.hpp>
+#include <ctgrad/eval/fused.hpp>
+#include <ctgrad/core/reductions.hpp>
 #include <ctgrad/io/to_string.hpp>
 
 #endif

@@ -1,4 +1,4 @@
-// expect: ctgrad: a scalar evaluation binds every variable to a number
+// expect: ctgrad: bind every variable to a number or to an array of floating-point numbers
 // Binding a variable to something that is not a number.
 #include <ctgrad/ctgrad.hpp>
 int main() {

@@ -10,6 +10,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 
 namespace ctgrad {
@@ -34,6 +35,27 @@ struct expr_base : detail::expr_tag {
     }
 };
 
+namespace detail {
+/// Contiguous floating-point data with `data()` and `size()`: std::vector, std::array,
+/// std::span, Eigen arrays and vectors. A variable binds to it as a std::span, never a copy.
+template <class D>
+concept array_like = requires(const D& d) {
+    { d.data() } -> std::convertible_to<const void*>;
+    { d.size() } -> std::convertible_to<std::size_t>;
+} && std::is_floating_point_v<std::remove_cvref_t<decltype(*std::declval<const D&>().data())>>;
+
+template <class V>
+constexpr auto bound_value(V&& v) {
+    using D = std::remove_cvref_t<V>;
+    if constexpr (array_like<D>) {
+        using T = std::remove_cvref_t<decltype(*v.data())>;
+        return std::span<const T>(v.data(), static_cast<std::size_t>(v.size()));
+    } else {
+        return std::decay_t<V>(static_cast<V&&>(v));
+    }
+}
+}  // namespace detail
+
 /// A value bound to the variable named `Name`: what `x = 1.0` returns.
 template <fixed_string Name, class V>
 struct binding {
@@ -45,9 +67,11 @@ template <fixed_string Name>
 struct variable : expr_base<variable<Name>> {
     static constexpr std::string_view name() { return Name.view(); }
 
+    /// A number binds by value; an array (std::vector, std::array, std::span, Eigen) as a span.
     template <class V>
-    constexpr binding<Name, std::decay_t<V>> operator=(V&& v) const {
-        return {static_cast<V&&>(v)};
+    constexpr auto operator=(V&& v) const {
+        using B = decltype(detail::bound_value(static_cast<V&&>(v)));
+        return binding<Name, B>{detail::bound_value(static_cast<V&&>(v))};
     }
     using expr_base<variable<Name>>::operator();
 };

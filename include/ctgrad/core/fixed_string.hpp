@@ -13,6 +13,7 @@ namespace ctgrad {
 template <std::size_t N>
 struct fixed_string {
     char chars[N]{};
+    constexpr fixed_string() = default;
     constexpr fixed_string(const char (&s)[N]) {
         for (std::size_t i = 0; i != N; ++i) chars[i] = s[i];
     }

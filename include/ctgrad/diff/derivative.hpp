@@ -2,7 +2,7 @@
 #ifndef CTGRAD_DIFF_DERIVATIVE_HPP
 #define CTGRAD_DIFF_DERIVATIVE_HPP
 
-#include <ctgrad/core/operators.hpp>
+#include <ctgrad/core/reductions.hpp>
 
 #include <tuple>
 #include <type_traits>
@@ -17,6 +17,7 @@ template <class E, class V>
 constexpr auto derivative(const E& e, const V& v) {
     if constexpr (!depends_on<E, V>) return zero;
     else if constexpr (is_variable<E>) return one;
+    else if constexpr (is_reduction<E>) return make_reduction<op_t<E>>(derivative(e.a, v));
     else if constexpr (is_unary<E>) {
         using Op = op_t<E>;
         return make_mul(Op::partial(e.a, e), derivative(e.a, v));

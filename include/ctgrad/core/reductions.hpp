@@ -1,0 +1,58 @@
+// Reductions over arrays: sum, mean, dot. Linear ops: d sum(e) / dx = sum(d e / dx).
+//
+// Bound to scalars a reduction sees one element (sum(e) = mean(e) = e); bound to arrays it
+// runs over every element in the fused loop (eval/fused.hpp).
+#ifndef CTGRAD_CORE_REDUCTIONS_HPP
+#define CTGRAD_CORE_REDUCTIONS_HPP
+
+#include <ctgrad/core/operators.hpp>
+
+namespace ctgrad {
+
+/// sum_i a_i;  d/dx sum(a) = sum(d a / dx).
+struct sum_op : detail::op_base<"sum", notation::function> {
+    static constexpr bool reduction = true;
+    template <class T> static constexpr T value(T a) { return a; }  // one element
+};
+
+/// (1/n) sum_i a_i;  d/dx mean(a) = mean(d a / dx).  The mean of no elements is NaN, as in PyTorch.
+struct mean_op : detail::op_base<"mean", notation::function> {
+    static constexpr bool reduction = true;
+    template <class T> static constexpr T value(T a) { return a; }  // one element
+};
+
+namespace detail {
+template <class E> inline constexpr bool is_reduction = false;
+template <class A> inline constexpr bool is_reduction<unary<sum_op, A>> = true;
+template <class A> inline constexpr bool is_reduction<unary<mean_op, A>> = true;
+
+/// Whether a reduction occurs anywhere in `E`.
+template <class E> inline constexpr bool has_reduction = false;
+template <class Op, class A> inline constexpr bool has_reduction<unary<Op, A>> = is_reduction<unary<Op, A>> || has_reduction<A>;
+template <class Op, class L, class R>
+inline constexpr bool has_reduction<binary<Op, L, R>> = has_reduction<L> || has_reduction<R>;
+
+/// A reduction of `a`, simplified: the reduction of 0 is 0.
+template <class Op, class A>
+constexpr auto make_reduction(const A& a) {
+    static_assert(!has_reduction<A>, "ctgrad: a reduction inside another reduction is not supported; reduce in two statements");
+    if constexpr (is_zero<A>) return zero;
+    else return unary<Op, A>{a};
+}
+}  // namespace detail
+
+/// The sum of the elements of `e`.
+template <expression A>
+constexpr auto sum(const A& a) { return detail::make_reduction<sum_op>(a); }
+
+/// The mean of the elements of `e`.
+template <expression A>
+constexpr auto mean(const A& a) { return detail::make_reduction<mean_op>(a); }
+
+/// The dot product of two arrays, `sum(a * b)`.
+template <class A, class B> requires detail::operands<A, B>
+constexpr auto dot(const A& a, const B& b) { return sum(detail::as_expr(a) * detail::as_expr(b)); }
+
+}  // namespace ctgrad
+
+#endif

@@ -1,0 +1,382 @@
+// The fused loop: a loss and every gradient in one pass over arrays, no temporaries.
+//
+// A loss is a scalar function G of reductions sum_i e_k(i) (or means) and of scalars. One
+// pass accumulates, for every reduction k, s_k = sum_i e_k(i) and, for every scalar w we
+// differentiate by, S_kw = sum_i d e_k(i) / dw, with the derivatives derived at compile time.
+// Then  dL/dw = dG/dw + sum_k dG/ds_k S_kw.  A gradient with respect to an array x needs
+// the coefficients dG/ds_k, known only after the pass, so it takes a second pass that writes
+// dL/dx_i = sum_k dG/ds_k d e_k(i) / dx_i.
+#ifndef CTGRAD_EVAL_FUSED_HPP
+#define CTGRAD_EVAL_FUSED_HPP
+
+#include <ctgrad/core/reductions.hpp>
+#include <ctgrad/diff/derivative.hpp>
+#include <ctgrad/eval/context.hpp>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/at_key.hpp>
+#include <boost/hana/concat.hpp>
+#include <boost/hana/flatten.hpp>
+#include <boost/hana/range.hpp>
+#include <boost/hana/transform.hpp>
+#include <boost/hana/map.hpp>
+#include <boost/hana/pair.hpp>
+#include <boost/hana/size.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include <array>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ctgrad {
+
+/// The variables `value_and_grad` differentiates by: `wrt(w, b)`.
+template <class... Vars>
+struct wrt_t {};
+
+template <class... Vars>
+constexpr wrt_t<Vars...> wrt(const Vars&...) {
+    static_assert((detail::is_variable<Vars> && ...), "ctgrad::wrt(v, ...): every argument must be a variable such as var<\"w\">");
+    return {};
+}
+
+namespace detail {
+
+template <class V> inline constexpr bool is_span = false;
+template <class T> inline constexpr bool is_span<std::span<const T>> = true;
+
+template <class V> struct element_of { using type = V; };
+template <class T> struct element_of<std::span<const T>> { using type = T; };
+template <class V> using element_t = typename element_of<V>::type;
+
+template <class B> using binding_key_t = typename binding_traits<B>::key;
+template <class B> using binding_value_t = typename binding_traits<B>::value_type;
+
+/// Whether the variable `V` is bound to an array among `Bindings`.
+template <class V, class... Bindings>
+inline constexpr bool bound_to_array = ((std::is_same_v<V, binding_key_t<Bindings>> && is_span<binding_value_t<Bindings>>) || ...);
+
+/// Whether `E` uses a variable bound to an array, outside any reduction.
+template <class E, class... Bindings> inline constexpr bool uses_array = false;
+template <fixed_string N, class... Bindings>
+inline constexpr bool uses_array<variable<N>, Bindings...> = bound_to_array<variable<N>, Bindings...>;
+template <class Op, class A, class... Bindings>
+inline constexpr bool uses_array<unary<Op, A>, Bindings...> = !is_reduction<unary<Op, A>> && uses_array<A, Bindings...>;
+template <class Op, class L, class R, class... Bindings>
+inline constexpr bool uses_array<binary<Op, L, R>, Bindings...> = uses_array<L, Bindings...> || uses_array<R, Bindings...>;
+
+/// The value of each variable at element `i`: arrays are indexed, scalars broadcast.
+template <class T, class Map>
+struct element_context {
+    using scalar = T;
+    const Map& map;
+    std::size_t i;
+    template <class V>
+    constexpr T get() const {
+        const auto& b = map[boost::hana::type_c<V>];
+        if constexpr (is_span<std::remove_cvref_t<decltype(b)>>) return static_cast<T>(b[i]);
+        else return static_cast<T>(b);
+    }
+};
+
+template <class T, class Map>
+constexpr element_context<T, Map> at_element(const Map& map, std::size_t i) {
+    return {map, i};
+}
+
+/// The placeholder standing for the k-th reduction in the outer function G.
+template <std::size_t K>
+inline constexpr fixed_string<5> slot_name = [] {
+    static_assert(K < 1000, "ctgrad: at most 1000 reductions in one loss");
+    fixed_string<5> s;
+    s.chars[0] = '#';
+    s.chars[1] = static_cast<char>('0' + K / 100 % 10);
+    s.chars[2] = static_cast<char>('0' + K / 10 % 10);
+    s.chars[3] = static_cast<char>('0' + K % 10);
+    return s;
+}();
+template <std::size_t K>
+using slot = variable<slot_name<K>>;
+
+/// Splits `e` into G (each reduction replaced by a slot, numbered from K in order of
+/// occurrence) and the tuple of reductions.
+template <std::size_t K, class E>
+constexpr auto split_reductions(const E& e) {
+    if constexpr (is_reduction<E>) return std::pair{slot<K>{}, boost::hana::make_tuple(e)};
+    else if constexpr (!has_reduction<E>) return std::pair{e, boost::hana::make_tuple()};
+    else if constexpr (is_unary<E>) {
+        auto [g, rs] = split_reductions<K>(e.a);
+        return std::pair{unary<op_t<E>, decltype(g)>{g}, rs};
+    } else {
+        auto [gl, rl] = split_reductions<K>(e.l);
+        constexpr std::size_t kl = decltype(boost::hana::size(rl))::value;
+        auto [gr, rr] = split_reductions<K + kl>(e.r);
+        return std::pair{binary<op_t<E>, decltype(gl), decltype(gr)>{gl, gr}, boost::hana::concat(rl, rr)};
+    }
+}
+
+/// Slots are recognised by their name, "#" and three digits (a name is not deducible
+/// from a partial specialisation on slot<J>).
+template <class V>
+constexpr bool slot_check() {
+    if constexpr (!is_variable<V>) return false;
+    else return V::name().size() == 4 && V::name()[0] == '#';
+}
+template <class V> inline constexpr bool is_slot = slot_check<V>();
+template <class V>
+inline constexpr std::size_t slot_index =
+    std::size_t(V::name()[1] - '0') * 100 + std::size_t(V::name()[2] - '0') * 10 + std::size_t(V::name()[3] - '0');
+
+/// Context for G: slots read the reduced values, variables the scalar bindings.
+template <class T, class Map, std::size_t K>
+struct outer_context {
+    using scalar = T;
+    const Map& map;
+    const std::array<T, K>& reduced;
+    template <class V>
+    constexpr T get() const {
+        if constexpr (is_slot<V>) return reduced[slot_index<V>];
+        else return static_cast<T>(map[boost::hana::type_c<V>]);
+    }
+};
+
+/// The length shared by every array binding (1 when there is none); throws
+/// std::invalid_argument naming the variables and both lengths when two differ.
+template <class... Bindings>
+std::size_t common_length(const Bindings&... bindings) {
+    std::size_t n = 0;
+    std::string_view first;
+    bool any = false;
+    auto visit = [&](const auto& b) {
+        using B = std::remove_cvref_t<decltype(b)>;
+        if constexpr (is_span<binding_value_t<B>>) {
+            std::string_view name = binding_key_t<B>::name();
+            if (!any) {
+                any = true;
+                n = b.value.size();
+                first = name;
+            } else if (b.value.size() != n) {
+                throw std::invalid_argument("ctgrad: arrays bound to " + std::string(first) + " and " + std::string(name) +
+                                            " have different lengths (" + std::to_string(n) + " and " +
+                                            std::to_string(b.value.size()) + ")");
+            }
+        }
+    };
+    (visit(bindings), ...);
+    return any ? n : 1;
+}
+
+/// Sums the `M` quantities `body(i)` over i < n, with `B` independent partial sums per
+/// quantity so that the loop vectorises without reassociating one accumulator; a short
+/// input takes a plain loop, where reducing the partial sums would cost more than it saves.
+/// The order of additions depends only on n: results are reproducible.
+template <class T, std::size_t M, class Body>
+std::array<T, M> fused_sum(std::size_t n, const Body& body) {
+    std::array<T, M> total{};
+    if constexpr (M == 0) {
+        return total;
+    } else {
+        constexpr std::size_t B = 64 / sizeof(T);  // one cache line of partial sums per quantity
+        if (n < 2 * B) {
+            for (std::size_t i = 0; i != n; ++i) {
+                const std::array<T, M> v = body(i);
+                for (std::size_t m = 0; m != M; ++m) total[m] += v[m];
+            }
+            return total;
+        }
+        T acc[M][B] = {};
+        std::size_t i = 0;
+        for (; i + B <= n; i += B) {
+            for (std::size_t j = 0; j != B; ++j) {
+                const std::array<T, M> v = body(i + j);
+                for (std::size_t m = 0; m != M; ++m) acc[m][j] += v[m];
+            }
+        }
+        for (; i != n; ++i) {
+            const std::array<T, M> v = body(i);
+            for (std::size_t m = 0; m != M; ++m) acc[m][0] += v[m];
+        }
+        for (std::size_t m = 0; m != M; ++m) {
+            for (std::size_t w = B / 2; w != 0; w /= 2)
+                for (std::size_t j = 0; j != w; ++j) acc[m][j] += acc[m][j + w];
+            total[m] = acc[m][0];
+        }
+        return total;
+    }
+}
+
+template <class R>
+inline constexpr bool is_mean = is_op<R, mean_op>;
+
+/// The result type of one gradient: a scalar for a scalar binding, a vector for an array.
+template <class T, class V, class... Bindings>
+using gradient_t = std::conditional_t<bound_to_array<V, Bindings...>, std::vector<T>, T>;
+
+template <class Wrt, class E, class... Bindings>
+struct fused_problem;
+
+template <class... Vars, class E, class... Bindings>
+struct fused_problem<wrt_t<Vars...>, E, Bindings...> {
+    using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
+};
+
+/// `(d body / dV)` as a one-element tuple when V is bound to a scalar, else empty.
+template <class V, class... Bindings, class Body>
+constexpr auto scalar_derivative(const Body& body) {
+    if constexpr (bound_to_array<V, Bindings...>) return boost::hana::make_tuple();
+    else return boost::hana::make_tuple(d(body, V{}));
+}
+
+template <class E, class... Bindings>
+constexpr bool check_fused() {
+    if constexpr (!check_bindings<E, Bindings...>()) return false;
+    else {
+        constexpr bool values_ok = ((std::is_arithmetic_v<binding_value_t<Bindings>> || is_span<binding_value_t<Bindings>>) && ...);
+        static_assert(values_ok, "ctgrad: bind every variable to a number or to an array of floating-point numbers");
+        return values_ok;
+    }
+}
+
+/// value_and_grad's implementation; see the comment at the top of this file.
+template <class... Vars, class E, class... Bindings>
+auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindings) {
+    namespace hana = boost::hana;
+    using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
+    const std::size_t n = common_length(bindings...);
+    const auto map = hana::make_map(hana::make_pair(hana::type_c<binding_key_t<Bindings>>, bindings.value)...);
+    using Map = std::remove_cvref_t<decltype(map)>;
+
+    const auto split = split_reductions<0>(loss);  // not a structured binding: lambdas capture these
+    const auto& g = split.first;
+    const auto& reductions = split.second;
+    using G = std::remove_cvref_t<decltype(g)>;
+    static_assert(!uses_array<G, Bindings...>,
+                  "ctgrad: the loss must reduce every array to a scalar (sum, mean, dot)");
+    constexpr std::size_t K = decltype(hana::size(reductions))::value;
+    constexpr std::size_t W = (std::size_t(!bound_to_array<Vars, Bindings...>) + ... + 0);  // scalar wrt vars
+    constexpr std::size_t per_reduction = 1 + W;
+
+    // Per reduction: its element expression, then its derivative by each scalar wrt variable.
+    auto quantities = hana::flatten(hana::transform(reductions, [](const auto& red) {
+        return hana::flatten(hana::make_tuple(hana::make_tuple(red.a), scalar_derivative<Vars, Bindings...>(red.a)...));
+    }));
+    constexpr std::size_t M = K * per_reduction;
+    static_assert(decltype(hana::size(quantities))::value == M);
+
+    const std::array<T, M> totals = fused_sum<T, M>(n, [&](std::size_t i) {
+        const auto ctx = at_element<T>(map, i);
+        return hana::unpack(quantities, [&](const auto&... q) { return std::array<T, M>{eval(q, ctx)...}; });
+    });
+
+    // Reduced values s_k, and the scale of each reduction (1, or 1/n for a mean).
+    std::array<T, K> reduced{};
+    std::array<T, K> scale{};
+    hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
+        ((scale[decltype(k)::value] = is_mean<std::remove_cvref_t<decltype(reductions[k])>> ? T(1) / static_cast<T>(n) : T(1),
+          reduced[decltype(k)::value] = totals[decltype(k)::value * per_reduction] * scale[decltype(k)::value]), ...);
+    });
+    const outer_context<T, Map, K> octx{map, reduced};
+    const T value = eval(g, octx);
+
+    // dG/ds_k times the scale, for each reduction.
+    std::array<T, K> coef{};
+    hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
+        ((coef[decltype(k)::value] = eval(d(g, slot<decltype(k)::value>{}), octx) * scale[decltype(k)::value]), ...);
+    });
+
+    std::size_t w_index = 0;
+    auto gradient = [&](auto var) {
+        using V = decltype(var);
+        if constexpr (bound_to_array<V, Bindings...>) {
+            std::vector<T> out(n, T(0));
+            auto dbodies = hana::transform(reductions, [](const auto& red) { return d(red.a, V{}); });
+            for (std::size_t i = 0; i != n; ++i) {
+                const auto ctx = at_element<T>(map, i);
+                T acc = 0;
+                hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
+                    ((acc += coef[decltype(k)::value] * eval(dbodies[k], ctx)), ...);
+                });
+                out[i] = acc;
+            }
+            return out;
+        } else {
+            const std::size_t wi = w_index++;
+            T acc = eval(d(g, V{}), octx);
+            if (n != 0) {  // no element contributes to an empty reduction (PyTorch gives 0 too)
+                for (std::size_t k = 0; k != K; ++k) acc += coef[k] * totals[k * per_reduction + 1 + wi];
+            }
+            return acc;
+        }
+    };
+    (void)gradient;  // unused when there is nothing to differentiate by
+    return std::tuple<T, gradient_t<T, Vars, Bindings...>...>{value, gradient(Vars{})...};
+}
+
+/// `evaluate(e, bindings...)` with arrays bound: the value of a loss (one fused pass), or the
+/// elements of an element-wise expression as a std::vector.
+template <class E, class... Bindings>
+auto evaluate_arrays(const E& e, const Bindings&... bindings) {
+    if constexpr (!check_fused<E, Bindings...>()) {
+        return 0.0;
+    } else if constexpr (has_reduction<E>) {
+        return std::get<0>(value_and_grad_impl(wrt_t<>{}, e, bindings...));
+    } else {
+        using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
+        std::vector<T> out(common_length(bindings...));
+        const auto map = boost::hana::make_map(boost::hana::make_pair(boost::hana::type_c<binding_key_t<Bindings>>, bindings.value)...);
+        for (std::size_t i = 0; i != out.size(); ++i) out[i] = eval(e, at_element<T>(map, i));
+        return out;
+    }
+}
+
+}  // namespace detail
+
+/// Writes the elements of the element-wise expression `e` into `out`, whose length must be
+/// that of the bound arrays; allocates nothing.
+template <class T, class E, class... Bindings>
+void evaluate_into(std::span<T> out, const E& e, const Bindings&... bindings) {
+    static_assert(expression<E>, "ctgrad::evaluate_into(out, e, ...): e must be a ctgrad expression");
+    static_assert(!detail::has_reduction<E>, "ctgrad::evaluate_into(out, e, ...): e must be element-wise (no sum or mean)");
+    if constexpr (expression<E> && detail::check_fused<E, Bindings...>()) {
+        const std::size_t n = detail::common_length(bindings...);
+        if (n != out.size())
+            throw std::invalid_argument("ctgrad::evaluate_into: the output has " + std::to_string(out.size()) +
+                                        " elements and the bound arrays " + std::to_string(n));
+        const auto map = boost::hana::make_map(
+            boost::hana::make_pair(boost::hana::type_c<detail::binding_key_t<Bindings>>, bindings.value)...);
+        for (std::size_t i = 0; i != n; ++i) out[i] = detail::eval(e, detail::at_element<T>(map, i));
+    }
+}
+
+/// The loss and its gradient with respect to each variable of `wrt(...)`, in one fused pass
+/// over the arrays bound to variables; scalars broadcast.
+///
+///     auto [loss, dw, db] = value_and_grad(mean(pow(w * x + b - y, 2_c)), wrt(w, b),
+///                                          w = 0.5, b = 0.1, x = xs, y = ys);
+///
+/// A gradient is a scalar for a variable bound to a number, a std::vector for one bound to
+/// an array. Arrays of different lengths throw std::invalid_argument.
+template <class... Vars, class E, class... Bindings>
+auto value_and_grad(const E& loss, wrt_t<Vars...> vars, const Bindings&... bindings) {
+    static_assert(expression<E>, "ctgrad::value_and_grad(loss, wrt(...), ...): loss must be a ctgrad expression");
+    if constexpr (!expression<E> || !detail::check_fused<E, Bindings...>()) {
+        return 0.0;
+    } else {
+        static_assert(((detail::count_of<Vars, detail::binding_key_t<Bindings>...> == 1) && ...),
+                      "ctgrad::value_and_grad: every wrt variable must be bound");
+        return detail::value_and_grad_impl(vars, loss, bindings...);
+    }
+}
+
+}  // namespace ctgrad
+
+#endif
