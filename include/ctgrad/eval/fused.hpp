@@ -26,6 +26,10 @@
 #include <boost/hana/type.hpp>
 #include <boost/hana/unpack.hpp>
 
+#if defined(CTGRAD_OPENMP) && defined(_OPENMP)
+#include <omp.h>
+#endif
+
 #include <array>
 #include <cstddef>
 #include <limits>
@@ -175,33 +179,34 @@ std::size_t common_length(const Bindings&... bindings) {
     return any ? n : 1;
 }
 
-/// Sums the `M` quantities `body(i)` over i < n, with `B` independent partial sums per
+/// Sums the `M` quantities `body(i)` over begin <= i < end, with `B` independent partial sums per
 /// quantity so that the loop vectorises without reassociating one accumulator; a short
 /// input takes a plain loop, where reducing the partial sums would cost more than it saves.
 /// The order of additions depends only on n: results are reproducible.
 template <class T, std::size_t M, class Body>
-std::array<T, M> fused_sum(std::size_t n, const Body& body) {
+std::array<T, M> fused_sum_range(std::size_t begin, std::size_t end, const Body& body) {
     std::array<T, M> total{};
+    const std::size_t n = end - begin;
     if constexpr (M == 0) {
         return total;
     } else {
         constexpr std::size_t B = 64 / sizeof(T);  // one cache line of partial sums per quantity
         if (n < 2 * B) {
-            for (std::size_t i = 0; i != n; ++i) {
+            for (std::size_t i = begin; i != end; ++i) {
                 const std::array<T, M> v = body(i);
                 for (std::size_t m = 0; m != M; ++m) total[m] += v[m];
             }
             return total;
         }
         T acc[M][B] = {};
-        std::size_t i = 0;
-        for (; i + B <= n; i += B) {
+        std::size_t i = begin;
+        for (; i + B <= end; i += B) {
             for (std::size_t j = 0; j != B; ++j) {
                 const std::array<T, M> v = body(i + j);
                 for (std::size_t m = 0; m != M; ++m) acc[m][j] += v[m];
             }
         }
-        for (; i != n; ++i) {
+        for (; i != end; ++i) {
             const std::array<T, M> v = body(i);
             for (std::size_t m = 0; m != M; ++m) acc[m][0] += v[m];
         }
@@ -212,6 +217,34 @@ std::array<T, M> fused_sum(std::size_t n, const Body& body) {
         }
         return total;
     }
+}
+
+/// `fused_sum_range` over [0, n). With CTGRAD_OPENMP, arrays of at least
+/// `parallel_threshold` elements are cut into one contiguous chunk per thread and the
+/// chunks' sums are added in chunk order: the result depends only on n and the number of
+/// threads.
+inline constexpr std::size_t parallel_threshold = std::size_t(1) << 16;
+
+template <class T, std::size_t M, class Body>
+std::array<T, M> fused_sum(std::size_t n, const Body& body) {
+#if defined(CTGRAD_OPENMP) && defined(_OPENMP)
+    if (n >= parallel_threshold && omp_get_max_threads() > 1) {
+        constexpr int max_chunks = 64;
+        const int chunks = omp_get_max_threads() < max_chunks ? omp_get_max_threads() : max_chunks;
+        std::array<T, M> partial[max_chunks];
+#pragma omp parallel for num_threads(chunks) schedule(static, 1)
+        for (int c = 0; c < chunks; ++c) {
+            const std::size_t begin = n * static_cast<std::size_t>(c) / static_cast<std::size_t>(chunks);
+            const std::size_t end = n * static_cast<std::size_t>(c + 1) / static_cast<std::size_t>(chunks);
+            partial[c] = fused_sum_range<T, M>(begin, end, body);
+        }
+        std::array<T, M> total{};
+        for (int c = 0; c < chunks; ++c)
+            for (std::size_t m = 0; m != M; ++m) total[m] += partial[c][m];
+        return total;
+    }
+#endif
+    return fused_sum_range<T, M>(0, n, body);
 }
 
 template <class R>
