@@ -84,6 +84,13 @@ namespace literals {
 /// `2_c`, `10_c`, `0.25_c`: exact compile-time constants (a decimal point gives a rational).
 template <char... Cs>
 constexpr auto operator""_c() {
+    constexpr bool decimal = [] {
+        constexpr char cs[] = {Cs...};
+        for (char c : cs)
+            if (c != '.' && c != '\'' && (c < '0' || c > '9')) return false;  // exponent, hex, binary
+        return !(sizeof(cs) > 1 && cs[0] == '0' && cs[1] != '.');           // octal
+    }();
+    static_assert(decimal, "ctgrad: _c takes a plain decimal number such as 2_c or 0.25_c (no exponent, hex, binary or octal)");
     constexpr auto parsed = [] {
         std::intmax_t num = 0, den = 1;
         bool point = false;
