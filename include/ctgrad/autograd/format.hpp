@@ -80,8 +80,8 @@ class number_formatter {
 public:
     /// values: the elements that will be shown (the summarised data when summarising).
     number_formatter(const std::vector<double>& values, const print_options& options) : precision_(options.precision) {
-        analyse(values);
-        if (options.sci_mode) sci_mode_ = *options.sci_mode;
+        // As in PyTorch, a forced sci_mode applies only when some value is nonzero and finite.
+        if (analyse(values) && options.sci_mode) sci_mode_ = *options.sci_mode;
     }
 
     [[nodiscard]] std::size_t width() const { return max_width_; }
@@ -101,12 +101,13 @@ public:
     }
 
 private:
-    void analyse(const std::vector<double>& values) {
+    /// Chooses the mode and width; false when no value is nonzero and finite.
+    bool analyse(const std::vector<double>& values) {
         std::vector<double> nonzero_finite;
         for (double v : values) {
             if (std::isfinite(v) && v != 0.0) nonzero_finite.push_back(v);
         }
-        if (nonzero_finite.empty()) return;
+        if (nonzero_finite.empty()) return false;
 
         double min_abs = std::abs(nonzero_finite.front());
         double max_abs = min_abs;
@@ -133,6 +134,7 @@ private:
             }
             max_width_ = std::max(max_width_, len);
         }
+        return true;
     }
 
     int precision_;

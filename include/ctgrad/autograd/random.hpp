@@ -18,8 +18,12 @@
 //              float64 uses std::log / std::cos / std::sin. float32 depends on PyTorch's CPU
 //              kernel: on x86 with AVX2 (also AVX-512 machines: normal_ is not dispatched to
 //              AVX-512) single-precision polynomial log/sin/cos evaluated with fused
-//              multiply-adds; with the portable kernel (ATEN_CPU_CAPABILITY=default, and
-//              non-x86 builds) std::log / std::cos / std::sin in float. randn_path selects.
+//              multiply-adds; with the portable kernel (ATEN_CPU_CAPABILITY=default; other
+//              architectures build it too) std::log / std::cos / std::sin in float.
+//              randn_path selects.
+//
+// std::log, std::sin and std::cos come from the C library, as in PyTorch: the values match
+// PyTorch's bit for bit when both use the same math library (verified with glibc on x86-64).
 //
 // The default generator is process-wide, like PyTorch's. PyTorch seeds it from the operating
 // system at start-up; here it starts from the seed of a fresh torch.Generator()
@@ -115,11 +119,12 @@ To bits_as(From from) {
 /// of this header). Smaller float32 tensors and all float64 tensors do not depend on it.
 enum class randn_path {
     avx2,     ///< x86-64 builds on AVX2 / AVX-512 machines (PyTorch's usual kernel on x86)
-    portable, ///< ATEN_CPU_CAPABILITY=default, and builds for other architectures
+    portable, ///< x86 without AVX2, ATEN_CPU_CAPABILITY=default, other architectures
 };
 
 /// PyTorch's CPU generator (at::CPUGeneratorImpl): an mt19937 engine plus the cached second
-/// value of Box-Muller pairs. A value type: copying it is torch.Generator.clone_state.
+/// value of Box-Muller pairs. A value type: a copy continues the same stream (like
+/// torch.Generator.set_state(g.get_state())).
 class generator {
 public:
     explicit generator(std::uint64_t seed = detail::default_rng_seed_val) : engine_(seed) {}
@@ -196,9 +201,10 @@ inline double normal_double(generator& g) {
 }
 
 // ---- single-precision log / sincos of PyTorch's avx_mathfun.h (cephes polynomials), one lane
-// at a time. Every multiply-add that the compiled PyTorch kernel fuses is a std::fma here, and
-// no other product feeds an addition, so the result does not depend on how this header is
-// compiled (FMA contraction or not).
+// at a time, with the multiply-adds that PyTorch's compiled AVX2 kernel fuses (read from its
+// machine code) written as std::fma. The few other products that feed an addition are exact
+// (scaling by a power of two, or n * 1 + 0), so results do not depend on whether the compiler
+// contracts them (-ffp-contract, -march).
 
 inline float avx2_log(float x) {
     const bool invalid = !(x > 0.0f);

@@ -2,6 +2,7 @@
 #ifndef CTGRAD_EVAL_EVALUATE_HPP
 #define CTGRAD_EVAL_EVALUATE_HPP
 
+#include <ctgrad/eval/dag.hpp>
 #include <ctgrad/eval/fused.hpp>
 
 #include <boost/hana/map.hpp>
@@ -13,7 +14,8 @@
 namespace ctgrad {
 
 /// The value of `e` with each variable bound by name: `evaluate(f, x = 1.0, y = 2.0)`, also
-/// written `f(x = 1.0, y = 2.0)`. Constexpr when the expression needs only + - * / and
+/// written `f(x = 1.0, y = 2.0)`. Each distinct subexpression is computed once (eval/dag.hpp).
+/// Constexpr when the expression needs only + - * / and
 /// integer powers. The result is float when every bound number is float, else double.
 /// With arrays bound (std::vector, std::array, std::span, Eigen), an expression with
 /// reductions gives its value from one fused pass, and an element-wise one a std::vector.
@@ -28,7 +30,7 @@ constexpr auto evaluate(const E& e, const Bindings&... bindings) {
         using T = detail::evaluation_scalar<typename detail::binding_traits<Bindings>::value_type...>;
         auto map = boost::hana::make_map(
             boost::hana::make_pair(boost::hana::type_c<typename detail::binding_traits<Bindings>::key>, bindings.value)...);
-        return detail::eval(e, detail::scalar_context<T, decltype(map)>{map});
+        return detail::dag_eval(e, detail::scalar_context<T, decltype(map)>{map});
     }
 }
 

@@ -12,11 +12,14 @@
 #include <ctgrad/core/reductions.hpp>
 #include <ctgrad/diff/derivative.hpp>
 #include <ctgrad/eval/context.hpp>
+#include <ctgrad/eval/dag.hpp>
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/at_key.hpp>
 #include <boost/hana/concat.hpp>
 #include <boost/hana/flatten.hpp>
+#include <boost/hana/fold_left.hpp>
+#include <boost/hana/for_each.hpp>
 #include <boost/hana/range.hpp>
 #include <boost/hana/transform.hpp>
 #include <boost/hana/map.hpp>
@@ -262,13 +265,6 @@ struct fused_problem<wrt_t<Vars...>, E, Bindings...> {
     using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
 };
 
-/// `(d body / dV)` as a one-element tuple when V is bound to a scalar, else empty.
-template <class V, class... Bindings, class Body>
-constexpr auto scalar_derivative(const Body& body) {
-    if constexpr (bound_to_array<V, Bindings...>) return boost::hana::make_tuple();
-    else return boost::hana::make_tuple(d(body, V{}));
-}
-
 template <class E, class... Bindings>
 constexpr bool check_fused() {
     if constexpr (!check_bindings<E, Bindings...>()) return false;
@@ -277,6 +273,45 @@ constexpr bool check_fused() {
         static_assert(values_ok, "ctgrad: bind every variable to a number or to an array of floating-point numbers");
         return values_ok;
     }
+}
+
+/// The wrt variables bound to scalars, as a typelist.
+template <class List, class... Bindings> struct filter_scalar;
+template <class... Vars, class... Bindings>
+struct filter_scalar<typelist<Vars...>, Bindings...> {
+    template <class V> using keep = std::conditional_t<bound_to_array<V, Bindings...>, typelist<>, typelist<V>>;
+    template <class... Ls> struct join;
+    template <class... As> struct join<typelist<As...>> { using type = typelist<As...>; };
+    template <class... As, class... Bs, class... Rest>
+    struct join<typelist<As...>, typelist<Bs...>, Rest...> { using type = typename join<typelist<As..., Bs...>, Rest...>::type; };
+    using type = typename join<typelist<>, keep<Vars>...>::type;
+};
+
+/// For each reduction k at one element: its body's value, then d body / dw for each scalar w.
+template <class T, std::size_t M, class... Ws, class Reductions, class States, class Ctx>
+std::array<T, M> element_quantities(typelist<Ws...>, const Reductions& reductions, const States& states, const Ctx& ctx) {
+    std::array<T, M> out{};
+    std::size_t m = 0;
+    boost::hana::unpack(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<M / (1 + sizeof...(Ws))>), [&](auto... k) {
+        ((void)[&] {
+            const auto q = dag_value_and_grad<Ws...>(reductions[k].a, ctx, states[k], T(1));
+            for (T qi : q) out[m++] = qi;
+        }(), ...);
+    });
+    return out;
+}
+
+/// The same quantities from the trees, with symbolic derivatives (the fallback for stateful
+/// nodes whose values differ).
+template <class T, std::size_t M, class... Ws, class Reductions, class Ctx>
+std::array<T, M> tree_element_quantities(typelist<Ws...>, const Reductions& reductions, const Ctx& ctx) {
+    std::array<T, M> out{};
+    std::size_t m = 0;
+    boost::hana::for_each(reductions, [&](const auto& red) {
+        out[m++] = eval(red.a, ctx);
+        ((out[m++] = eval(d(red.a, Ws{}), ctx)), ...);
+    });
+    return out;
 }
 
 /// value_and_grad's implementation; see the comment at the top of this file.
@@ -298,17 +333,26 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     constexpr std::size_t W = (std::size_t(!bound_to_array<Vars, Bindings...>) + ... + 0);  // scalar wrt vars
     constexpr std::size_t per_reduction = 1 + W;
 
-    // Per reduction: its element expression, then its derivative by each scalar wrt variable.
-    auto quantities = hana::flatten(hana::transform(reductions, [](const auto& red) {
-        return hana::flatten(hana::make_tuple(hana::make_tuple(red.a), scalar_derivative<Vars, Bindings...>(red.a)...));
-    }));
+    // Per element and reduction: the value of its body and the body's derivative by each
+    // scalar wrt variable, from one forward and one reverse sweep over the body's DAG.
+    using ScalarVars = typename filter_scalar<typelist<Vars...>, Bindings...>::type;
+    const auto states = hana::transform(reductions, [](const auto& red) { return make_dag_state(red.a); });
+    const bool consistent = hana::fold_left(states, true, [](bool ok, const auto& st) { return ok && st.consistent; });
     constexpr std::size_t M = K * per_reduction;
-    static_assert(decltype(hana::size(quantities))::value == M);
 
-    const std::array<T, M> totals = fused_sum<T, M>(n, [&](std::size_t i) {
-        const auto ctx = at_element<T>(map, i);
-        return hana::unpack(quantities, [&](const auto&... q) { return std::array<T, M>{eval(q, ctx)...}; });
-    });
+    const std::array<T, M> totals = [&] {
+        if constexpr (K == 0) {
+            return std::array<T, 0>{};
+        } else if constexpr (!has_state<E>) {
+            return fused_sum<T, M>(n, [&](std::size_t i) { return element_quantities<T, M>(ScalarVars{}, reductions, states, at_element<T>(map, i)); });
+        } else {
+            if (consistent)
+                return fused_sum<T, M>(n, [&](std::size_t i) { return element_quantities<T, M>(ScalarVars{}, reductions, states, at_element<T>(map, i)); });
+            // Two stateful nodes share a type but not their values: evaluate trees, with
+            // symbolic forward derivatives.
+            return fused_sum<T, M>(n, [&](std::size_t i) { return tree_element_quantities<T, M>(ScalarVars{}, reductions, at_element<T>(map, i)); });
+        }
+    }();
 
     // Reduced values s_k, and the scale of each reduction (1, or 1/n for a mean).
     std::array<T, K> reduced{};
@@ -331,12 +375,15 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
         using V = decltype(var);
         if constexpr (bound_to_array<V, Bindings...>) {
             std::vector<T> out(n, T(0));
-            auto dbodies = hana::transform(reductions, [](const auto& red) { return d(red.a, V{}); });
             for (std::size_t i = 0; i != n; ++i) {
                 const auto ctx = at_element<T>(map, i);
                 T acc = 0;
                 hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
-                    ((acc += coef[decltype(k)::value] * eval(dbodies[k], ctx)), ...);
+                    if (consistent) {
+                        ((acc += dag_value_and_grad<V>(reductions[k].a, ctx, states[k], coef[decltype(k)::value])[1]), ...);
+                    } else {
+                        ((acc += coef[decltype(k)::value] * eval(d(reductions[k].a, V{}), ctx)), ...);
+                    }
                 });
                 out[i] = acc;
             }
