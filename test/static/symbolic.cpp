@@ -34,7 +34,7 @@ static_assert(same(-(2_c), frac<-2, 1>));
 static_assert(same(ctgrad::pow(2_c, 10_c), 1024_c));
 static_assert(same(ctgrad::pow(2_c, frac<-2, 1>), frac<1, 4>));
 static_assert(std::is_same_v<decltype(x * 0.5), ctgrad::binary<ctgrad::mul_op, ctgrad::literal, ctgrad::variable<"x">>>);
-static_assert((x * 0.5).l.value == 0.5);
+static_assert((x * 0.5).l().value == 0.5);
 static_assert((2_c * ctgrad::literal{0.25}).value == 0.5);  // literal folding
 
 // ---- simplification rules -------------------------------------------------------------

@@ -165,26 +165,26 @@ constexpr auto make_mul(const A& a, const B& b) {
     else if constexpr (is_number<A> && is_number<B>) return literal{number_value(a) * number_value(b)};
     else if constexpr (is_constant_equal<A, -1>) return make_neg(b);
     else if constexpr (is_constant_equal<B, -1>) return make_neg(a);
-    else if constexpr (is_op<A, neg_op>) return make_neg(make_mul(a.a, b));
-    else if constexpr (is_op<B, neg_op>) return make_neg(make_mul(a, b.a));
+    else if constexpr (is_op<A, neg_op>) return make_neg(make_mul(a.a(), b));
+    else if constexpr (is_op<B, neg_op>) return make_neg(make_mul(a, b.a()));
     // e * (1 / b) -> e / b
-    else if constexpr (is_reciprocal<A>) return make_div(b, a.r);
-    else if constexpr (is_reciprocal<B>) return make_div(a, b.r);
+    else if constexpr (is_reciprocal<A>) return make_div(b, a.r());
+    else if constexpr (is_reciprocal<B>) return make_div(a, b.r());
     // pull numbers to the front: c * (k * e) -> (c k) * e, (k * e) * f -> k * (e * f)
-    else if constexpr (is_number<A> && is_scaled<B>) return make_mul(make_mul(a, b.l), b.r);
-    else if constexpr (is_scaled<A>) return make_mul(a.l, make_mul(a.r, b));
-    else if constexpr (!is_number<A> && is_scaled<B>) return make_mul(b.l, make_mul(a, b.r));
+    else if constexpr (is_number<A> && is_scaled<B>) return make_mul(make_mul(a, b.l()), b.r());
+    else if constexpr (is_scaled<A>) return make_mul(a.l(), make_mul(a.r(), b));
+    else if constexpr (!is_number<A> && is_scaled<B>) return make_mul(b.l(), make_mul(a, b.r()));
     // powers of one base: e * e -> e^2, e^m * e -> e^(m+1), e^m * e^n -> e^(m+n)
     else if constexpr (same_node<A, B>) return make_ipow<2>(a);
     else if constexpr (is_power_of<A, B>) return make_ipow<ipow_exponent<A> + 1>(b);
     else if constexpr (is_power_of<B, A>) return make_ipow<ipow_exponent<B> + 1>(a);
     else if constexpr (same_power_base<A, B>)
-        return make_ipow<ipow_exponent<A> + ipow_exponent<B>>(a.a);
+        return make_ipow<ipow_exponent<A> + ipow_exponent<B>>(a.a());
     // a * (b * c) -> (a * b) * c when a and b are powers of one base: y * (y * e) -> y^2 * e
-    else if constexpr (combines_with_factor<A, B> == 1) return make_mul(make_mul(a, b.l), b.r);
-    else if constexpr (combines_with_factor<A, B> == 2) return make_mul(make_mul(a, b.r), b.l);
-    else if constexpr (combines_with_factor<B, A> == 1) return make_mul(make_mul(b, a.l), a.r);
-    else if constexpr (combines_with_factor<B, A> == 2) return make_mul(make_mul(b, a.r), a.l);
+    else if constexpr (combines_with_factor<A, B> == 1) return make_mul(make_mul(a, b.l()), b.r());
+    else if constexpr (combines_with_factor<A, B> == 2) return make_mul(make_mul(a, b.r()), b.l());
+    else if constexpr (combines_with_factor<B, A> == 1) return make_mul(make_mul(b, a.l()), a.r());
+    else if constexpr (combines_with_factor<B, A> == 2) return make_mul(make_mul(b, a.r()), a.l());
     else if constexpr (precedes<B, A>()) return binary<mul_op, B, A>{b, a};
     else return binary<mul_op, A, B>{a, b};
 }
@@ -212,10 +212,10 @@ constexpr auto make_neg(const A& a) {
     using namespace detail;
     if constexpr (is_constant<A>) return make_constant<-A::num, A::den>();
     else if constexpr (is_literal<A>) return literal{-a.value};
-    else if constexpr (is_op<A, neg_op>) return a.a;
-    else if constexpr (is_scaled<A>) return make_mul(make_neg(a.l), a.r);
-    else if constexpr (is_op<A, div_op>) return make_div(make_neg(a.l), a.r);
-    else if constexpr (is_op<A, sub_op>) return make_sub(a.r, a.l);
+    else if constexpr (is_op<A, neg_op>) return a.a();
+    else if constexpr (is_scaled<A>) return make_mul(make_neg(a.l()), a.r());
+    else if constexpr (is_op<A, div_op>) return make_div(make_neg(a.l()), a.r());
+    else if constexpr (is_op<A, sub_op>) return make_sub(a.r(), a.l());
     else return unary<neg_op, A>{a};
 }
 
@@ -229,7 +229,7 @@ constexpr auto make_ipow(const A& a) {
         return constant_mul<decltype(make_ipow<N - 1>(a)), A>();
     else if constexpr (is_constant<A> && N < 0)
         return constant_div<constant<1>, decltype(make_ipow<-N>(a))>();
-    else if constexpr (is_ipow<A>) return make_ipow<N * ipow_exponent<A>>(a.a);
+    else if constexpr (is_ipow<A>) return make_ipow<N * ipow_exponent<A>>(a.a());
     else return unary<ipow_op<N>, A>{a};
 }
 

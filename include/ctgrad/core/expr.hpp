@@ -92,21 +92,60 @@ struct literal : expr_base<literal> {
     constexpr explicit literal(double v) : value(v) {}
 };
 
+template <class Op, class A> struct unary;
+template <class Op, class L, class R> struct binary;
+
+namespace detail {
+/// Whether a node (or any node below it) holds a value known only at run time.
+template <class E> inline constexpr bool has_state = std::is_same_v<E, literal>;
+template <class Op, class A> inline constexpr bool has_state<unary<Op, A>> = has_state<A>;
+template <class Op, class L, class R>
+inline constexpr bool has_state<binary<Op, L, R>> = has_state<L> || has_state<R>;
+
+// Operand storage. An operand without runtime state is not stored: its type is its value, so
+// it is a static member and the node stays empty. Storing it would give a node that uses one
+// subexpression twice two distinct subobjects, and a chain of k such nodes 2^k of them.
+template <class Tag, class A, bool Stored = has_state<A>>
+struct operand_storage {
+    [[no_unique_address]] A value;
+    constexpr operand_storage() = default;
+    constexpr explicit operand_storage(const A& v) : value(v) {}
+};
+template <class Tag, class A>
+struct operand_storage<Tag, A, false> {
+    static constexpr A value{};
+    constexpr operand_storage() = default;
+    constexpr explicit operand_storage(const A&) {}
+};
+struct operand_a_tag {};
+struct operand_l_tag {};
+struct operand_r_tag {};
+}  // namespace detail
+
 /// An operation with one operand; `Op` is an empty tag from core/ops.hpp.
 template <class Op, class A>
-struct unary : expr_base<unary<Op, A>> {
-    [[no_unique_address]] A a;
+struct unary : expr_base<unary<Op, A>>, private detail::operand_storage<detail::operand_a_tag, A> {
+    using operand_type = A;
     constexpr unary() = default;
-    constexpr explicit unary(const A& a_) : a(a_) {}
+    constexpr explicit unary(const A& a_) : detail::operand_storage<detail::operand_a_tag, A>(a_) {}
+    /// The operand.
+    constexpr const A& a() const { return detail::operand_storage<detail::operand_a_tag, A>::value; }
 };
 
 /// An operation with two operands.
 template <class Op, class L, class R>
-struct binary : expr_base<binary<Op, L, R>> {
-    [[no_unique_address]] L l;
-    [[no_unique_address]] R r;
+struct binary : expr_base<binary<Op, L, R>>,
+                private detail::operand_storage<detail::operand_l_tag, L>,
+                private detail::operand_storage<detail::operand_r_tag, R> {
+    using left_type = L;
+    using right_type = R;
     constexpr binary() = default;
-    constexpr binary(const L& l_, const R& r_) : l(l_), r(r_) {}
+    constexpr binary(const L& l_, const R& r_)
+        : detail::operand_storage<detail::operand_l_tag, L>(l_), detail::operand_storage<detail::operand_r_tag, R>(r_) {}
+    /// The left operand.
+    constexpr const L& l() const { return detail::operand_storage<detail::operand_l_tag, L>::value; }
+    /// The right operand.
+    constexpr const R& r() const { return detail::operand_storage<detail::operand_r_tag, R>::value; }
 };
 
 /// `var<"x">`: the variable named x.
@@ -170,12 +209,6 @@ template <std::intmax_t N> inline constexpr bool is_integer_constant<constant<N,
 template <class E> inline constexpr bool is_negative_constant = false;
 template <std::intmax_t N, std::intmax_t D>
 inline constexpr bool is_negative_constant<constant<N, D>> = (N < 0);
-
-/// Whether a node (or any node below it) holds a value known only at run time.
-template <class E> inline constexpr bool has_state = is_literal<E>;
-template <class Op, class A> inline constexpr bool has_state<unary<Op, A>> = has_state<A>;
-template <class Op, class L, class R>
-inline constexpr bool has_state<binary<Op, L, R>> = has_state<L> || has_state<R>;
 
 /// Two operands are certainly the same value: equal types and no runtime state.
 template <class A, class B>

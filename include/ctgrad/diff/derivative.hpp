@@ -17,19 +17,19 @@ template <class E, class V>
 constexpr auto derivative(const E& e, const V& v) {
     if constexpr (!depends_on<E, V>) return zero;
     else if constexpr (is_variable<E>) return one;
-    else if constexpr (is_reduction<E>) return make_reduction<op_t<E>>(derivative(e.a, v));
+    else if constexpr (is_reduction<E>) return make_reduction<op_t<E>>(derivative(e.a(), v));
     else if constexpr (is_unary<E>) {
         using Op = op_t<E>;
-        return make_mul(Op::partial(e.a, e), derivative(e.a, v));
+        return make_mul(Op::partial(e.a(), e), derivative(e.a(), v));
     } else {
         using Op = op_t<E>;
-        if constexpr (!depends_on<decltype(e.r), V>)
-            return make_mul(Op::partial_l(e.l, e.r, e), derivative(e.l, v));
-        else if constexpr (!depends_on<decltype(e.l), V>)
-            return make_mul(Op::partial_r(e.l, e.r, e), derivative(e.r, v));
+        if constexpr (!depends_on<typename E::right_type, V>)
+            return make_mul(Op::partial_l(e.l(), e.r(), e), derivative(e.l(), v));
+        else if constexpr (!depends_on<typename E::left_type, V>)
+            return make_mul(Op::partial_r(e.l(), e.r(), e), derivative(e.r(), v));
         else
-            return make_add(make_mul(Op::partial_l(e.l, e.r, e), derivative(e.l, v)),
-                            make_mul(Op::partial_r(e.l, e.r, e), derivative(e.r, v)));
+            return make_add(make_mul(Op::partial_l(e.l(), e.r(), e), derivative(e.l(), v)),
+                            make_mul(Op::partial_r(e.l(), e.r(), e), derivative(e.r(), v)));
     }
 }
 

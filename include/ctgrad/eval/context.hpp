@@ -4,6 +4,7 @@
 #define CTGRAD_EVAL_CONTEXT_HPP
 
 #include <ctgrad/core/ops.hpp>
+#include <ctgrad/detail/config.hpp>
 
 #include <boost/hana/at_key.hpp>
 #include <boost/hana/map.hpp>
@@ -43,7 +44,7 @@ struct scalar_context {
     using scalar = T;
     Map map;
     template <class V>
-    constexpr T get() const { return static_cast<T>(map[boost::hana::type_c<V>]); }
+    CTGRAD_ALWAYS_INLINE constexpr T get() const { return static_cast<T>(map[boost::hana::type_c<V>]); }
 };
 
 /// The variables bound in an evaluation. Membership is a fold expression rather than
@@ -93,13 +94,13 @@ constexpr bool check_bindings() {
 
 /// The value of `e` in `ctx`: leaves read the context, ops apply their `value`.
 template <class E, class Ctx>
-constexpr typename Ctx::scalar eval(const E& e, const Ctx& ctx) {
+CTGRAD_ALWAYS_INLINE constexpr typename Ctx::scalar eval(const E& e, const Ctx& ctx) {
     using T = typename Ctx::scalar;
     if constexpr (is_variable<E>) return ctx.template get<E>();
     else if constexpr (is_constant<E>) return E::template as<T>();
     else if constexpr (is_literal<E>) return static_cast<T>(e.value);
-    else if constexpr (is_unary<E>) return op_t<E>::value(eval(e.a, ctx));
-    else return op_t<E>::value(eval(e.l, ctx), eval(e.r, ctx));
+    else if constexpr (is_unary<E>) return op_t<E>::value(eval(e.a(), ctx));
+    else return op_t<E>::value(eval(e.l(), ctx), eval(e.r(), ctx));
 }
 
 }  // namespace detail

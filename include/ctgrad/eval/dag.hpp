@@ -15,6 +15,7 @@
 #define CTGRAD_EVAL_DAG_HPP
 
 #include <ctgrad/core/ops.hpp>
+#include <ctgrad/detail/config.hpp>
 #include <ctgrad/eval/context.hpp>
 
 #include <array>
@@ -132,10 +133,10 @@ struct dag_state<typelist<Ns...>> {
         }
         reps[i] = &n;
         if constexpr (is_unary<N>) {
-            if constexpr (has_state<decltype(n.a)>) visit(n.a);
+            if constexpr (has_state<typename N::operand_type>) visit(n.a());
         } else if constexpr (is_binary<N>) {
-            if constexpr (has_state<decltype(n.l)>) visit(n.l);
-            if constexpr (has_state<decltype(n.r)>) visit(n.r);
+            if constexpr (has_state<typename N::left_type>) visit(n.l());
+            if constexpr (has_state<typename N::right_type>) visit(n.r());
         }
     }
 
@@ -143,8 +144,8 @@ struct dag_state<typelist<Ns...>> {
     static bool same_values(const N& p, const N& q) {
         if constexpr (!has_state<N>) return true;
         else if constexpr (is_literal<N>) return p.value == q.value;
-        else if constexpr (is_unary<N>) return same_values(p.a, q.a);
-        else return same_values(p.l, q.l) && same_values(p.r, q.r);
+        else if constexpr (is_unary<N>) return same_values(p.a(), q.a());
+        else return same_values(p.l(), q.l()) && same_values(p.r(), q.r());
     }
 };
 
@@ -164,40 +165,43 @@ struct no_state {
 /// The value of node `N` from its children's values (`v`), the context (leaves) and, for
 /// runtime literals, the representatives.
 template <class List, class N, class T, std::size_t V, class Ctx, class State>
-constexpr T node_value(const std::array<T, V>& v, const Ctx& ctx, const State& state) {
+CTGRAD_ALWAYS_INLINE constexpr T node_value(const std::array<T, V>& v, const Ctx& ctx, const State& state) {
     if constexpr (is_variable<N>) return ctx.template get<N>();
     else if constexpr (is_constant<N>) return N::template as<T>();
     else if constexpr (is_literal<N>) return static_cast<T>(state.template rep<N>().value);
-    else if constexpr (is_unary<N>) return op_t<N>::value(v[index_in<decltype(N::a), List>]);
-    else return op_t<N>::value(v[index_in<decltype(N::l), List>], v[index_in<decltype(N::r), List>]);
+    else if constexpr (is_unary<N>) return op_t<N>::value(v[index_in<typename N::operand_type, List>]);
+    else return op_t<N>::value(v[index_in<typename N::left_type, List>], v[index_in<typename N::right_type, List>]);
+}
+
+template <class T, class List, class... Ns, std::size_t... I, class Ctx, class State>
+CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Ns)>& v, typelist<Ns...>, std::index_sequence<I...>,
+                                                      const Ctx& ctx, const State& state) {
+    ((v[I] = node_value<List, Ns>(v, ctx, state)), ...);
 }
 
 /// Forward sweep: the value of every distinct node, each computed once.
 template <class T, class... Ns, class Ctx, class State>
-constexpr std::array<T, sizeof...(Ns)> dag_forward(typelist<Ns...>, const Ctx& ctx, const State& state) {
-    using List = typelist<Ns...>;
+CTGRAD_ALWAYS_INLINE constexpr std::array<T, sizeof...(Ns)> dag_forward(typelist<Ns...>, const Ctx& ctx, const State& state) {
     std::array<T, sizeof...(Ns)> v{};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((v[I] = node_value<List, Ns>(v, ctx, state)), ...);
-    }(std::index_sequence_for<Ns...>{});
+    dag_forward_steps<T, typelist<Ns...>>(v, typelist<Ns...>{}, std::index_sequence_for<Ns...>{}, ctx, state);
     return v;
 }
 
 /// One reverse step at node `N` (position `I`): pass its adjoint to its children.
 template <class List, class N, std::size_t I, class T, std::size_t V>
-constexpr void node_backward(const std::array<T, V>& v, std::array<T, V>& adj) {
+CTGRAD_ALWAYS_INLINE constexpr void node_backward(const std::array<T, V>& v, std::array<T, V>& adj) {
     if constexpr (is_unary<N>) {
-        constexpr std::size_t ia = index_in<decltype(N::a), List>;
+        constexpr std::size_t ia = index_in<typename N::operand_type, List>;
         using P = unary_partial<op_t<N>>;
         if constexpr (!is_zero<P>) adj[ia] += adj[I] * eval(P{}, partial_context<T>{v[ia], T(0), v[I]});
     } else if constexpr (is_binary<N>) {
-        constexpr std::size_t il = index_in<decltype(N::l), List>;
-        constexpr std::size_t ir = index_in<decltype(N::r), List>;
+        constexpr std::size_t il = index_in<typename N::left_type, List>;
+        constexpr std::size_t ir = index_in<typename N::right_type, List>;
         const partial_context<T> pc{v[il], v[ir], v[I]};
         using PL = left_partial<op_t<N>>;
         using PR = right_partial<op_t<N>>;
-        if constexpr (!is_zero<PL> && !is_number<decltype(N::l)>) adj[il] += adj[I] * eval(PL{}, pc);
-        if constexpr (!is_zero<PR> && !is_number<decltype(N::r)>) adj[ir] += adj[I] * eval(PR{}, pc);
+        if constexpr (!is_zero<PL> && !is_number<typename N::left_type>) adj[il] += adj[I] * eval(PL{}, pc);
+        if constexpr (!is_zero<PR> && !is_number<typename N::right_type>) adj[ir] += adj[I] * eval(PR{}, pc);
     }
 }
 
@@ -212,20 +216,23 @@ template <std::size_t I, class List>
 using type_at = typename decltype(at_lookup<I>(
     static_cast<const at_map_impl<List, std::make_index_sequence<List::size>>*>(nullptr)))::type;
 
+template <class List, class T, std::size_t V, std::size_t... I>
+CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v, std::array<T, V>& adj, std::index_sequence<I...>) {
+    (node_backward<List, type_at<V - 1 - I, List>, V - 1 - I>(v, adj), ...);
+}
+
 /// Reverse sweep from the root with adjoint `seed`: the adjoint of every node.
 template <class List, class T, std::size_t V>
-constexpr std::array<T, V> dag_backward(const std::array<T, V>& v, T seed) {
+CTGRAD_ALWAYS_INLINE constexpr std::array<T, V> dag_backward(const std::array<T, V>& v, T seed) {
     std::array<T, V> adj{};
     adj[V - 1] = seed;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (node_backward<List, type_at<V - 1 - I, List>, V - 1 - I>(v, adj), ...);
-    }(std::make_index_sequence<V>{});
+    dag_backward_steps<List>(v, adj, std::make_index_sequence<V>{});
     return adj;
 }
 
 /// The adjoint of variable `X` (0 when the expression does not use it).
 template <class X, class List, class T, std::size_t V>
-constexpr T adjoint_of(const std::array<T, V>& adj) {
+CTGRAD_ALWAYS_INLINE constexpr T adjoint_of(const std::array<T, V>& adj) {
     if constexpr (contains_node<X, List>) return adj[index_in<X, List>];
     else return T(0);
 }
@@ -233,7 +240,7 @@ constexpr T adjoint_of(const std::array<T, V>& adj) {
 /// The value of `e` and its derivative by each of `Xs`, from one forward and one reverse
 /// sweep over the distinct nodes of `e`.
 template <class... Xs, class E, class T, class Ctx, class State>
-constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad(const E&, const Ctx& ctx, const State& state, T seed = T(1)) {
+CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad(const E&, const Ctx& ctx, const State& state, T seed = T(1)) {
     using List = dag<E>;
     const auto v = dag_forward<T>(List{}, ctx, state);
     if constexpr (sizeof...(Xs) == 0) {

@@ -13,6 +13,7 @@
 #include <ctgrad/diff/derivative.hpp>
 #include <ctgrad/eval/context.hpp>
 #include <ctgrad/eval/dag.hpp>
+#include <ctgrad/detail/config.hpp>
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/at_key.hpp>
@@ -88,7 +89,7 @@ struct element_context {
     const Map& map;
     std::size_t i;
     template <class V>
-    constexpr T get() const {
+    CTGRAD_ALWAYS_INLINE constexpr T get() const {
         const auto& b = map[boost::hana::type_c<V>];
         if constexpr (is_span<std::remove_cvref_t<decltype(b)>>) return static_cast<T>(b[i]);
         else return static_cast<T>(b);
@@ -96,7 +97,7 @@ struct element_context {
 };
 
 template <class T, class Map>
-constexpr element_context<T, Map> at_element(const Map& map, std::size_t i) {
+CTGRAD_ALWAYS_INLINE constexpr element_context<T, Map> at_element(const Map& map, std::size_t i) {
     return {map, i};
 }
 
@@ -105,7 +106,7 @@ template <std::size_t K>
 inline constexpr fixed_string<5> slot_name = [] {
     static_assert(K < 1000, "ctgrad: at most 1000 reductions in one loss");
     fixed_string<5> s;
-    s.chars[0] = '#';
+    s.chars[0] = '\x01';  // a first character no user writes, so no user variable is a slot
     s.chars[1] = static_cast<char>('0' + K / 100 % 10);
     s.chars[2] = static_cast<char>('0' + K / 10 % 10);
     s.chars[3] = static_cast<char>('0' + K % 10);
@@ -121,22 +122,22 @@ constexpr auto split_reductions(const E& e) {
     if constexpr (is_reduction<E>) return std::pair{slot<K>{}, boost::hana::make_tuple(e)};
     else if constexpr (!has_reduction<E>) return std::pair{e, boost::hana::make_tuple()};
     else if constexpr (is_unary<E>) {
-        auto [g, rs] = split_reductions<K>(e.a);
+        auto [g, rs] = split_reductions<K>(e.a());
         return std::pair{unary<op_t<E>, decltype(g)>{g}, rs};
     } else {
-        auto [gl, rl] = split_reductions<K>(e.l);
+        auto [gl, rl] = split_reductions<K>(e.l());
         constexpr std::size_t kl = decltype(boost::hana::size(rl))::value;
-        auto [gr, rr] = split_reductions<K + kl>(e.r);
+        auto [gr, rr] = split_reductions<K + kl>(e.r());
         return std::pair{binary<op_t<E>, decltype(gl), decltype(gr)>{gl, gr}, boost::hana::concat(rl, rr)};
     }
 }
 
-/// Slots are recognised by their name, "#" and three digits (a name is not deducible
+/// Slots are recognised by their name, "\x01" and three digits (a name is not deducible
 /// from a partial specialisation on slot<J>).
 template <class V>
 constexpr bool slot_check() {
     if constexpr (!is_variable<V>) return false;
-    else return V::name().size() == 4 && V::name()[0] == '#';
+    else return V::name().size() == 4 && V::name()[0] == '\x01';
 }
 template <class V> inline constexpr bool is_slot = slot_check<V>();
 template <class V>
@@ -156,6 +157,13 @@ struct outer_context {
     }
 };
 
+/// Thrown by common_length; out of line so that the check itself stays small and inlines.
+[[noreturn]] inline void throw_length_mismatch(std::string_view first, std::string_view name, std::size_t n,
+                                               std::size_t m) {
+    throw std::invalid_argument("ctgrad: arrays bound to " + std::string(first) + " and " + std::string(name) +
+                                " have different lengths (" + std::to_string(n) + " and " + std::to_string(m) + ")");
+}
+
 /// The length shared by every array binding (1 when there is none); throws
 /// std::invalid_argument naming the variables and both lengths when two differ.
 template <class... Bindings>
@@ -172,9 +180,7 @@ std::size_t common_length(const Bindings&... bindings) {
                 n = b.value.size();
                 first = name;
             } else if (b.value.size() != n) {
-                throw std::invalid_argument("ctgrad: arrays bound to " + std::string(first) + " and " + std::string(name) +
-                                            " have different lengths (" + std::to_string(n) + " and " +
-                                            std::to_string(b.value.size()) + ")");
+                throw_length_mismatch(first, name, n, b.value.size());
             }
         }
     };
@@ -182,41 +188,45 @@ std::size_t common_length(const Bindings&... bindings) {
     return any ? n : 1;
 }
 
-/// Sums the `M` quantities `body(i)` over begin <= i < end, with `B` independent partial sums per
-/// quantity so that the loop vectorises without reassociating one accumulator; a short
-/// input takes a plain loop, where reducing the partial sums would cost more than it saves.
-/// The order of additions depends only on n: results are reproducible.
+/// The partial-sum loop of fused_sum_range for n >= 2 B: `B` independent partial sums per
+/// quantity so that the loop vectorises without reassociating one accumulator.
+template <class T, std::size_t M, std::size_t B, class Body>
+std::array<T, M> fused_sum_blocked(std::size_t begin, std::size_t end, const Body& body) {
+    std::array<T, M> total{};
+    T acc[M][B] = {};
+    std::size_t i = begin;
+    for (; i + B <= end; i += B) {
+        for (std::size_t j = 0; j != B; ++j) {
+            const std::array<T, M> v = body(i + j);
+            for (std::size_t m = 0; m != M; ++m) acc[m][j] += v[m];
+        }
+    }
+    for (; i != end; ++i) {
+        const std::array<T, M> v = body(i);
+        for (std::size_t m = 0; m != M; ++m) acc[m][0] += v[m];
+    }
+    for (std::size_t m = 0; m != M; ++m) {
+        for (std::size_t w = B / 2; w != 0; w /= 2)
+            for (std::size_t j = 0; j != w; ++j) acc[m][j] += acc[m][j + w];
+        total[m] = acc[m][0];
+    }
+    return total;
+}
+
+/// Sums the `M` quantities `body(i)` over begin <= i < end. A short input takes a plain loop,
+/// small enough to inline into the caller, where reducing partial sums would cost more than
+/// it saves. The order of additions depends only on n: results are reproducible.
 template <class T, std::size_t M, class Body>
 std::array<T, M> fused_sum_range(std::size_t begin, std::size_t end, const Body& body) {
-    std::array<T, M> total{};
-    const std::size_t n = end - begin;
+    constexpr std::size_t B = 64 / sizeof(T);
     if constexpr (M == 0) {
-        return total;
+        return {};
     } else {
-        constexpr std::size_t B = 64 / sizeof(T);  // one cache line of partial sums per quantity
-        if (n < 2 * B) {
-            for (std::size_t i = begin; i != end; ++i) {
-                const std::array<T, M> v = body(i);
-                for (std::size_t m = 0; m != M; ++m) total[m] += v[m];
-            }
-            return total;
-        }
-        T acc[M][B] = {};
-        std::size_t i = begin;
-        for (; i + B <= end; i += B) {
-            for (std::size_t j = 0; j != B; ++j) {
-                const std::array<T, M> v = body(i + j);
-                for (std::size_t m = 0; m != M; ++m) acc[m][j] += v[m];
-            }
-        }
-        for (; i != end; ++i) {
+        if (end - begin >= 2 * B) return fused_sum_blocked<T, M, B>(begin, end, body);
+        std::array<T, M> total{};
+        for (std::size_t i = begin; i != end; ++i) {
             const std::array<T, M> v = body(i);
-            for (std::size_t m = 0; m != M; ++m) acc[m][0] += v[m];
-        }
-        for (std::size_t m = 0; m != M; ++m) {
-            for (std::size_t w = B / 2; w != 0; w /= 2)
-                for (std::size_t j = 0; j != w; ++j) acc[m][j] += acc[m][j + w];
-            total[m] = acc[m][0];
+            for (std::size_t m = 0; m != M; ++m) total[m] += v[m];
         }
         return total;
     }
@@ -288,17 +298,25 @@ struct filter_scalar<typelist<Vars...>, Bindings...> {
 };
 
 /// For each reduction k at one element: its body's value, then d body / dw for each scalar w.
-template <class T, std::size_t M, class... Ws, class Reductions, class States, class Ctx>
-std::array<T, M> element_quantities(typelist<Ws...>, const Reductions& reductions, const States& states, const Ctx& ctx) {
+template <std::size_t Offset, class T, std::size_t M, std::size_t P>
+CTGRAD_ALWAYS_INLINE void copy_quantities(std::array<T, M>& out, const std::array<T, P>& q) {
+    for (std::size_t j = 0; j != P; ++j) out[Offset + j] = q[j];
+}
+
+template <class T, std::size_t M, class... Ws, class Reductions, class States, class Ctx, std::size_t... K>
+CTGRAD_ALWAYS_INLINE std::array<T, M> element_quantities_at(typelist<Ws...>, const Reductions& reductions, const States& states,
+                                                            const Ctx& ctx, std::index_sequence<K...>) {
+    constexpr std::size_t per = 1 + sizeof...(Ws);
     std::array<T, M> out{};
-    std::size_t m = 0;
-    boost::hana::unpack(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<M / (1 + sizeof...(Ws))>), [&](auto... k) {
-        ((void)[&] {
-            const auto q = dag_value_and_grad<Ws...>(reductions[k].a, ctx, states[k], T(1));
-            for (T qi : q) out[m++] = qi;
-        }(), ...);
-    });
+    (copy_quantities<K * per>(out, dag_value_and_grad<Ws...>(boost::hana::at_c<K>(reductions).a(), ctx,
+                                                                boost::hana::at_c<K>(states), T(1))), ...);
     return out;
+}
+
+template <class T, std::size_t M, class... Ws, class Reductions, class States, class Ctx>
+CTGRAD_ALWAYS_INLINE std::array<T, M> element_quantities(typelist<Ws...> ws, const Reductions& reductions, const States& states,
+                                                         const Ctx& ctx) {
+    return element_quantities_at<T, M>(ws, reductions, states, ctx, std::make_index_sequence<M / (1 + sizeof...(Ws))>{});
 }
 
 /// The same quantities from the trees, with symbolic derivatives (the fallback for stateful
@@ -308,10 +326,25 @@ std::array<T, M> tree_element_quantities(typelist<Ws...>, const Reductions& redu
     std::array<T, M> out{};
     std::size_t m = 0;
     boost::hana::for_each(reductions, [&](const auto& red) {
-        out[m++] = eval(red.a, ctx);
-        ((out[m++] = eval(d(red.a, Ws{}), ctx)), ...);
+        out[m++] = eval(red.a(), ctx);
+        ((out[m++] = eval(d(red.a(), Ws{}), ctx)), ...);
     });
     return out;
+}
+
+/// The value of the outer function G and its derivatives by the scalar wrt variables `Ws`
+/// and by the K reduction slots: one forward and one reverse sweep over G's DAG.
+template <class T, std::size_t K, class... Ws, class G, class Ctx>
+std::array<T, 1 + sizeof...(Ws) + K> outer_sweep(typelist<Ws...>, const G& g, const Ctx& octx) {
+    return [&]<std::size_t... J>(std::index_sequence<J...>) {
+        const auto state = make_dag_state(g);
+        if constexpr (has_state<G>) {
+            if (!state.consistent)  // stateful nodes of one type with different values: trees
+                return std::array<T, 1 + sizeof...(Ws) + K>{eval(g, octx), eval(d(g, Ws{}), octx)...,
+                                                             eval(d(g, slot<J>{}), octx)...};
+        }
+        return dag_value_and_grad<Ws..., slot<J>...>(g, octx, state, T(1));
+    }(std::make_index_sequence<K>{});
 }
 
 /// value_and_grad's implementation; see the comment at the top of this file.
@@ -336,7 +369,7 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     // Per element and reduction: the value of its body and the body's derivative by each
     // scalar wrt variable, from one forward and one reverse sweep over the body's DAG.
     using ScalarVars = typename filter_scalar<typelist<Vars...>, Bindings...>::type;
-    const auto states = hana::transform(reductions, [](const auto& red) { return make_dag_state(red.a); });
+    const auto states = hana::transform(reductions, [](const auto& red) { return make_dag_state(red.a()); });
     const bool consistent = hana::fold_left(states, true, [](bool ok, const auto& st) { return ok && st.consistent; });
     constexpr std::size_t M = K * per_reduction;
 
@@ -362,13 +395,14 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
           reduced[decltype(k)::value] = totals[decltype(k)::value * per_reduction] * scale[decltype(k)::value]), ...);
     });
     const outer_context<T, Map, K> octx{map, reduced};
-    const T value = eval(g, octx);
+    // G's value and its derivatives by the scalar wrt variables and by each reduction.
+    const auto outer = outer_sweep<T, K>(ScalarVars{}, g, octx);
+    constexpr std::size_t W1 = 1 + W;
+    const T value = outer[0];
 
     // dG/ds_k times the scale, for each reduction.
     std::array<T, K> coef{};
-    hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
-        ((coef[decltype(k)::value] = eval(d(g, slot<decltype(k)::value>{}), octx) * scale[decltype(k)::value]), ...);
-    });
+    for (std::size_t k = 0; k != K; ++k) coef[k] = outer[W1 + k] * scale[k];
 
     std::size_t w_index = 0;
     auto gradient = [&](auto var) {
@@ -380,9 +414,9 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
                 T acc = 0;
                 hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
                     if (consistent) {
-                        ((acc += dag_value_and_grad<V>(reductions[k].a, ctx, states[k], coef[decltype(k)::value])[1]), ...);
+                        ((acc += dag_value_and_grad<V>(reductions[k].a(), ctx, states[k], coef[decltype(k)::value])[1]), ...);
                     } else {
-                        ((acc += coef[decltype(k)::value] * eval(d(reductions[k].a, V{}), ctx)), ...);
+                        ((acc += coef[decltype(k)::value] * eval(d(reductions[k].a(), V{}), ctx)), ...);
                     }
                 });
                 out[i] = acc;
@@ -390,7 +424,7 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
             return out;
         } else {
             const std::size_t wi = w_index++;
-            T acc = eval(d(g, V{}), octx);
+            T acc = outer[1 + wi];
             if (n != 0) {  // no element contributes to an empty reduction (PyTorch gives 0 too)
                 for (std::size_t k = 0; k != K; ++k) acc += coef[k] * totals[k * per_reduction + 1 + wi];
             }

@@ -93,28 +93,28 @@ constexpr void print(const E& e, Sink& sink) {
         if constexpr (Op::notation == notation::function) {
             sink.put(Op::name);
             sink.put("(");
-            print(e.a, sink);
+            print(e.a(), sink);
             sink.put(")");
         } else if constexpr (Op::notation == notation::prefix) {
             sink.put(Op::name);
-            print_operand(e.a, sink, print_precedence(e.a) < p);
+            print_operand(e.a(), sink, print_precedence(e.a()) < p);
         } else if constexpr (is_unary<E>) {  // a^N, right-associative
-            print_operand(e.a, sink, print_precedence(e.a) <= p);
+            print_operand(e.a(), sink, print_precedence(e.a()) <= p);
             sink.put("^");
             constexpr std::intmax_t n = Op::exponent;
             if constexpr (n < 0) sink.put("(");
             put_int(sink, n);
             if constexpr (n < 0) sink.put(")");
         } else if constexpr (Op::notation == notation::power) {  // a^b, right-associative
-            print_operand(e.l, sink, print_precedence(e.l) <= p);
+            print_operand(e.l(), sink, print_precedence(e.l()) <= p);
             sink.put("^");
-            print_operand(e.r, sink, print_precedence(e.r) < p);
+            print_operand(e.r(), sink, print_precedence(e.r()) < p);
         } else {  // infix, left-associative
-            print_operand(e.l, sink, print_precedence(e.l) < p);
+            print_operand(e.l(), sink, print_precedence(e.l()) < p);
             sink.put(" ");
             sink.put(Op::name);
             sink.put(" ");
-            print_operand(e.r, sink, print_precedence(e.r) < p || (print_precedence(e.r) == p && !Op::associative));
+            print_operand(e.r(), sink, print_precedence(e.r()) < p || (print_precedence(e.r()) == p && !Op::associative));
         }
     }
 }

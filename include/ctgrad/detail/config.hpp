@@ -1,0 +1,13 @@
+// Compiler settings shared by the headers.
+#ifndef CTGRAD_DETAIL_CONFIG_HPP
+#define CTGRAD_DETAIL_CONFIG_HPP
+
+/// On the per-element path of the fused loop: g++ at -O2 does not inline the sweeps over a
+/// DAG on its own, and a loop that calls them cannot vectorise (30x slower at N = 1000).
+#if defined(__GNUC__) || defined(__clang__)
+#define CTGRAD_ALWAYS_INLINE [[gnu::always_inline]] inline
+#else
+#define CTGRAD_ALWAYS_INLINE inline
+#endif
+
+#endif

@@ -1,0 +1,132 @@
+// Shared subexpressions: each distinct node is evaluated once, gradients come from one reverse
+// sweep over the deduplicated DAG, and runtime literals of one type are merged only when equal.
+#include <boost/test/unit_test.hpp>
+
+#include <ctgrad/ctgrad.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace ctgrad::literals;
+constexpr auto x = ctgrad::var<"x">;
+constexpr auto y = ctgrad::var<"y">;
+
+/// The identity, counting how often it is evaluated.
+int evaluations = 0;
+struct counted_op : ctgrad::detail::op_base<"counted", ctgrad::notation::function> {
+    template <class T> static T value(T a) {
+        ++evaluations;
+        return a;
+    }
+    template <class A, class R> static constexpr auto partial(const A&, const R&) { return ctgrad::one; }
+};
+template <class E>
+constexpr auto counted(const E& e) { return ctgrad::make_unary<counted_op>(e); }
+
+/// s_{k+1} = sin(s_k) * x + s_k * y, which holds s_0 2^k times as a tree.
+template <int K, class S>
+constexpr auto chain(const S& s) {
+    if constexpr (K == 0) return s;
+    else return chain<K - 1>(sin(s) * x + s * y);
+}
+
+/// The same chain on doubles, for finite differences.
+double chain_value(int k, double xv, double yv) {
+    double s = xv * yv + std::sin(xv);
+    for (int i = 0; i != k; ++i) s = std::sin(s) * xv + s * yv;
+    return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(dag)
+
+BOOST_AUTO_TEST_CASE(shared_subexpression_is_evaluated_once) {
+    const auto s = counted(x * y);
+    const auto f = s * s + sin(s) + s;  // s four times in the tree
+    evaluations = 0;
+    const double v = f(x = 2.0, y = 3.0);
+    BOOST_TEST(evaluations == 1);
+    BOOST_TEST(v == 36.0 + std::sin(6.0) + 6.0);
+
+    evaluations = 0;
+    const auto [value, gx, gy] = ctgrad::value_and_grad(f, ctgrad::wrt(x, y), x = 2.0, y = 3.0);
+    BOOST_TEST(evaluations == 1);  // the reverse sweep reuses the forward values
+    BOOST_TEST(value == v);
+    const double ds = 2 * 6.0 + std::cos(6.0) + 1;  // df/ds
+    BOOST_TEST(gx == ds * 3.0, boost::test_tools::tolerance(1e-14));
+    BOOST_TEST(gy == ds * 2.0, boost::test_tools::tolerance(1e-14));
+}
+
+BOOST_AUTO_TEST_CASE(deep_chain_is_evaluated_once_per_point) {
+    const auto f = chain<16>(x * y + sin(counted(x)));  // 2^16 copies of the bottom as a tree
+    evaluations = 0;
+    (void)f(x = 0.3, y = 0.4);
+    BOOST_TEST(evaluations == 1);
+    evaluations = 0;
+    (void)ctgrad::value_and_grad(f, ctgrad::wrt(x, y), x = 0.3, y = 0.4);
+    BOOST_TEST(evaluations == 1);
+
+    // in the fused loop: once per element, value and gradient together
+    const std::vector<double> xs{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    evaluations = 0;
+    (void)ctgrad::value_and_grad(sum(f), ctgrad::wrt(y), x = xs, y = 0.4);
+    BOOST_TEST(evaluations == 10);
+}
+
+BOOST_AUTO_TEST_CASE(deep_chain_gradients_match_finite_differences) {
+    const auto f = chain<12>(x * y + sin(x));
+    for (double xv : {-0.7, 0.2, 0.45}) {
+        for (double yv : {-0.3, 0.1, 0.5}) {
+            const auto [value, gx, gy] = ctgrad::value_and_grad(f, ctgrad::wrt(x, y), x = xv, y = yv);
+            const double h = 1e-6;
+            const double fx = (chain_value(12, xv + h, yv) - chain_value(12, xv - h, yv)) / (2 * h);
+            const double fy = (chain_value(12, xv, yv + h) - chain_value(12, xv, yv - h)) / (2 * h);
+            BOOST_TEST(value == chain_value(12, xv, yv), boost::test_tools::tolerance(1e-12));
+            BOOST_TEST(std::abs(gx - fx) <= 1e-6 * (1 + std::abs(fx)), "d/dx at " << xv << ", " << yv << ": " << gx << " vs " << fx);
+            BOOST_TEST(std::abs(gy - fy) <= 1e-6 * (1 + std::abs(fy)), "d/dy at " << xv << ", " << yv << ": " << gy << " vs " << fy);
+            // forward-mode symbolic d agrees with the reverse sweep
+            BOOST_TEST(ctgrad::d(f, x)(x = xv, y = yv) == gx, boost::test_tools::tolerance(1e-12));
+            BOOST_TEST(ctgrad::d(f, y)(x = xv, y = yv) == gy, boost::test_tools::tolerance(1e-12));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(runtime_literals_of_one_type_are_merged_only_when_equal) {
+    // x * 0.5 and x * 0.7 have one type; they are different nodes
+    const auto different = counted(x * 0.5) + counted(x * 0.7);
+    static_assert(std::is_same_v<std::remove_cvref_t<decltype(different.l())>, std::remove_cvref_t<decltype(different.r())>>);
+    evaluations = 0;
+    BOOST_TEST(different(x = 2.0) == 2.4, boost::test_tools::tolerance(1e-15));
+    BOOST_TEST(evaluations == 2);
+    const auto [v1, g1] = ctgrad::value_and_grad(different, ctgrad::wrt(x), x = 2.0);
+    BOOST_TEST(v1 == 2.4, boost::test_tools::tolerance(1e-15));
+    BOOST_TEST(g1 == 1.2, boost::test_tools::tolerance(1e-15));
+
+    // equal values: one node
+    const auto same = counted(x * 0.5) * counted(x * 0.5);
+    evaluations = 0;
+    BOOST_TEST(same(x = 2.0) == 1.0);
+    BOOST_TEST(evaluations == 1);
+    const auto [v2, g2] = ctgrad::value_and_grad(same, ctgrad::wrt(x), x = 2.0);
+    BOOST_TEST(v2 == 1.0);
+    BOOST_TEST(g2 == 1.0);  // d/dx (x/2)^2 = x/2
+
+    // the same in the fused loop
+    const std::vector<double> xs{1.0, 2.0, 3.0};
+    const auto [v3, g3] = ctgrad::value_and_grad(sum(x * 0.5 + x * 0.7), ctgrad::wrt(x), x = xs);
+    BOOST_TEST(v3 == 7.2, boost::test_tools::tolerance(1e-14));
+    for (double g : g3) BOOST_TEST(g == 1.2, boost::test_tools::tolerance(1e-14));
+}
+
+BOOST_AUTO_TEST_CASE(user_variables_never_collide_with_reduction_slots) {
+    constexpr auto c = ctgrad::var<"#000">;
+    const std::vector<double> xs{1.0, 2.0, 3.0};
+    BOOST_TEST(ctgrad::evaluate(sum(x) + c, x = xs, c = 100.0) == 106.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
