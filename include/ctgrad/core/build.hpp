@@ -23,17 +23,17 @@ namespace detail {
 // ---- exact rational arithmetic on constant<N, D> ----------------------------------
 
 template <std::intmax_t N, std::intmax_t D>
-constexpr auto make_constant() {
+consteval auto make_constant() {
     static_assert(D != 0, "ctgrad: division by the constant 0");
     constexpr std::intmax_t g = std::gcd(N, D) == 0 ? 1 : std::gcd(N, D);
     constexpr std::intmax_t s = D < 0 ? -1 : 1;
     return constant<s * N / g, s * D / g>{};
 }
 
-template <class A, class B> constexpr auto constant_add() { return make_constant<A::num * B::den + B::num * A::den, A::den * B::den>(); }
-template <class A, class B> constexpr auto constant_sub() { return make_constant<A::num * B::den - B::num * A::den, A::den * B::den>(); }
-template <class A, class B> constexpr auto constant_mul() { return make_constant<A::num * B::num, A::den * B::den>(); }
-template <class A, class B> constexpr auto constant_div() { return make_constant<A::num * B::den, A::den * B::num>(); }
+template <class A, class B> consteval auto constant_add() { return make_constant<A::num * B::den + B::num * A::den, A::den * B::den>(); }
+template <class A, class B> consteval auto constant_sub() { return make_constant<A::num * B::den - B::num * A::den, A::den * B::den>(); }
+template <class A, class B> consteval auto constant_mul() { return make_constant<A::num * B::num, A::den * B::den>(); }
+template <class A, class B> consteval auto constant_div() { return make_constant<A::num * B::den, A::den * B::num>(); }
 
 /// The value of a number node (constant or literal) as a double.
 template <class E>
@@ -77,10 +77,13 @@ inline constexpr std::uint64_t tree_size<binary<Op, L, R>> =
 template <class E>
 inline constexpr int rank = is_constant<E> ? 0 : is_literal<E> ? 1 : is_variable<E> ? 2 : 3;
 
+/// Compile-time helpers are consteval: a constexpr function named by long types is still a
+/// function the compiler must name, and those names cost O(n^2) for n nodes.
+///
 /// A strict order on node types: by rank, then constants by value, variables by name,
 /// compound nodes by size, then by structural hash. Operands of + and * are stored in this order.
 template <class A, class B>
-constexpr bool precedes() {
+consteval bool precedes() {
     if constexpr (rank<A> != rank<B>) return rank<A> < rank<B>;
     else if constexpr (is_constant<A>) return A::num * B::den < B::num * A::den;
     else if constexpr (is_variable<A>) return A::name() < B::name();

@@ -34,7 +34,7 @@ constexpr auto derivative(const E& e, const V& v) {
 }
 
 template <class F, class X>
-constexpr bool check_d_arguments() {
+consteval bool check_d_arguments() {
     static_assert(expression<F>, "ctgrad::d(f, x): f must be a ctgrad expression");
     static_assert(is_variable<X>, "ctgrad::d(f, x): x must be a variable such as var<\"x\">");
     return expression<F> && is_variable<X>;

@@ -59,7 +59,7 @@ struct bound_set {
 /// One check per variable, so the failing instantiation names the variable
 /// (`Name = "x"`) on the first line of the compiler's error.
 template <fixed_string Name, class Bound>
-constexpr bool require_bound() {
+consteval bool require_bound() {
     constexpr bool bound = Bound::template contains<variable<Name>>;
     static_assert(bound, "ctgrad: the expression uses a variable that is not bound; bind it as name = value");
     return bound;
@@ -80,7 +80,7 @@ inline constexpr int count_of = (int(std::is_same_v<K, Ks>) + ... + 0);
 
 /// The checks common to every evaluation entry point; true when they all pass.
 template <class E, class... Bindings>
-constexpr bool check_bindings() {
+consteval bool check_bindings() {
     constexpr bool are_bindings = (is_binding<Bindings> && ...);
     static_assert(are_bindings, "ctgrad: evaluate an expression with bindings such as f(x = 1.0, y = 2.0)");
     if constexpr (!are_bindings) return false;

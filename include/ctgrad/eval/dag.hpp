@@ -64,27 +64,29 @@ struct collect_new<false, List, E> {
 template <class E>
 using dag = typename collect<typelist<>, E>::type;
 
-// ---- index <-> type, by overload resolution against one base per node -------------------
-
-template <class T, std::size_t I> struct index_entry {};
-template <class List, class Seq> struct index_map_impl;
-template <class... Ts, std::size_t... Is>
-struct index_map_impl<typelist<Ts...>, std::index_sequence<Is...>> : index_entry<Ts, Is>... {};
-template <class List>
-using index_map = index_map_impl<List, std::make_index_sequence<List::size>>;
-
-template <class T, std::size_t I>
-constexpr std::size_t index_lookup(const index_entry<T, I>*) { return I; }
+// ---- positions ------------------------------------------------------------------------
 
 template <class T, class List> inline constexpr bool contains_node = false;
 template <class T, class... Ts>
 inline constexpr bool contains_node<T, typelist<Ts...>> = (std::is_same_v<T, Ts> || ...);
 
-/// The position of node type `T` in `List`.
+template <class T, class... Ts>
+consteval std::size_t position_of(typelist<Ts...>) {
+    constexpr bool match[] = {std::is_same_v<T, Ts>..., true};
+    std::size_t i = 0;
+    while (!match[i]) ++i;
+    return i;  // sizeof...(Ts) when absent; callers check contains_node first
+}
+
+/// The position of node type `T` in `List` (memoised per type).
 template <class T, class List>
-inline constexpr std::size_t index_in = index_lookup<T>(static_cast<const index_map<List>*>(nullptr));
+inline constexpr std::size_t index_in = position_of<T>(List{});
 
 // ---- per-node steps ---------------------------------------------------------------------
+//
+// A step is named by the op (or leaf) and the positions of its operands only, never by the
+// node's whole type or the node list: a function named by either would carry a name as long
+// as the expression, and n such names cost the compiler O(n^2).
 
 /// Placeholders for an op's partials: the operands and the result.
 using arg_a = variable<"#a">;
@@ -96,7 +98,7 @@ struct partial_context {
     using scalar = T;
     T a, b, r;
     template <class V>
-    constexpr T get() const {
+    CTGRAD_ALWAYS_INLINE constexpr T get() const {
         if constexpr (std::is_same_v<V, arg_a>) return a;
         else if constexpr (std::is_same_v<V, arg_b>) return b;
         else return r;
@@ -109,30 +111,82 @@ template <class Op> using unary_partial = decltype(Op::partial(arg_a{}, arg_r{})
 template <class Op> using left_partial = decltype(Op::partial_l(arg_a{}, arg_b{}, arg_r{}));
 template <class Op> using right_partial = decltype(Op::partial_r(arg_a{}, arg_b{}, arg_r{}));
 
-/// Pointers to one object of each node type that holds runtime state (its representative),
-/// and whether every other node of that type holds the same values.
+enum class node_kind { variable, constant, literal, unary, binary };
+
+/// What a step needs to know of node `N` at position `I` of `List`.
+template <class N, class List, std::size_t I>
+struct step_of {
+    static constexpr node_kind kind = is_variable<N> ? node_kind::variable
+                                      : is_constant<N> ? node_kind::constant
+                                      : is_literal<N>  ? node_kind::literal
+                                      : is_unary<N>    ? node_kind::unary
+                                                       : node_kind::binary;
+    using tag = N;  // the leaf itself: variables and constants are small types
+    static constexpr std::size_t a = I, b = I;
+    static constexpr bool a_is_number = true, b_is_number = true;
+};
+template <class Op, class A, class List, std::size_t I>
+struct step_of<unary<Op, A>, List, I> {
+    static constexpr node_kind kind = node_kind::unary;
+    using tag = Op;
+    static constexpr std::size_t a = index_in<A, List>, b = a;
+    static constexpr bool a_is_number = is_number<A>, b_is_number = true;
+};
+template <class Op, class L, class R, class List, std::size_t I>
+struct step_of<binary<Op, L, R>, List, I> {
+    static constexpr node_kind kind = node_kind::binary;
+    using tag = Op;
+    static constexpr std::size_t a = index_in<L, List>, b = index_in<R, List>;
+    static constexpr bool a_is_number = is_number<L>, b_is_number = is_number<R>;
+};
+
+/// The value at position I from the operands' values, the context (variables) and the
+/// runtime literals (`lits`, by position).
+template <node_kind Kind, class Tag, std::size_t I, std::size_t A, std::size_t B, class T, std::size_t V, class Ctx>
+CTGRAD_ALWAYS_INLINE constexpr T forward_step(const std::array<T, V>& v, const Ctx& ctx, const double* lits) {
+    if constexpr (Kind == node_kind::variable) return ctx.template get<Tag>();
+    else if constexpr (Kind == node_kind::constant) return Tag::template as<T>();
+    else if constexpr (Kind == node_kind::literal) return static_cast<T>(lits[I]);
+    else if constexpr (Kind == node_kind::unary) return Tag::value(v[A]);
+    else return Tag::value(v[A], v[B]);
+}
+
+/// Passes the adjoint at position I to the operands: adj[a] += adj[I] * d node / d a.
+template <node_kind Kind, class Tag, std::size_t I, std::size_t A, std::size_t B, bool ANumber, bool BNumber, class T,
+          std::size_t V>
+CTGRAD_ALWAYS_INLINE constexpr void backward_step(const std::array<T, V>& v, std::array<T, V>& adj) {
+    if constexpr (Kind == node_kind::unary) {
+        using P = unary_partial<Tag>;
+        if constexpr (!is_zero<P> && !ANumber) adj[A] += adj[I] * eval(P{}, partial_context<T>{v[A], T(0), v[I]});
+    } else if constexpr (Kind == node_kind::binary) {
+        const partial_context<T> pc{v[A], v[B], v[I]};
+        using PL = left_partial<Tag>;
+        using PR = right_partial<Tag>;
+        if constexpr (!is_zero<PL> && !ANumber) adj[A] += adj[I] * eval(PL{}, pc);
+        if constexpr (!is_zero<PR> && !BNumber) adj[B] += adj[I] * eval(PR{}, pc);
+    }
+}
+
+/// The runtime literals of `e` by position, and whether every two stateful nodes of one type
+/// hold equal values (otherwise the DAG would merge different numbers).
 template <class List>
-struct dag_state;
-
-template <class... Ns>
-struct dag_state<typelist<Ns...>> {
-    using list = typelist<Ns...>;
-    std::array<const void*, sizeof...(Ns)> reps{};
+struct dag_state {
+    std::array<double, List::size> lits{};
+    std::array<const void*, List::size> reps{};
     bool consistent = true;
-
-    template <class N>
-    const N& rep() const { return *static_cast<const N*>(reps[index_in<N, list>]); }
 
     /// Records the representatives below `n`, visiting each node type once.
     template <class N>
     void visit(const N& n) {
-        constexpr std::size_t i = index_in<N, list>;
+        constexpr std::size_t i = index_in<N, List>;
         if (reps[i] != nullptr) {
             if (!same_values(*static_cast<const N*>(reps[i]), n)) consistent = false;
             return;
         }
         reps[i] = &n;
-        if constexpr (is_unary<N>) {
+        if constexpr (is_literal<N>) {
+            lits[i] = n.value;
+        } else if constexpr (is_unary<N>) {
             if constexpr (has_state<typename N::operand_type>) visit(n.a());
         } else if constexpr (is_binary<N>) {
             if constexpr (has_state<typename N::left_type>) visit(n.l());
@@ -149,7 +203,7 @@ struct dag_state<typelist<Ns...>> {
     }
 };
 
-/// The representatives of `e`'s stateful nodes (nothing to record when `e` has no state).
+/// The runtime literals of `e` (nothing to record when `e` has no state).
 template <class E>
 dag_state<dag<E>> make_dag_state(const E& e) {
     dag_state<dag<E>> s;
@@ -157,68 +211,32 @@ dag_state<dag<E>> make_dag_state(const E& e) {
     return s;
 }
 
-/// A stateless stand-in for `dag_state` (constant expressions cannot hold void pointers).
-struct no_state {
-    bool consistent = true;
-};
-
-/// The value of node `N` from its children's values (`v`), the context (leaves) and, for
-/// runtime literals, the representatives.
-template <class List, class N, class T, std::size_t V, class Ctx, class State>
-CTGRAD_ALWAYS_INLINE constexpr T node_value(const std::array<T, V>& v, const Ctx& ctx, const State& state) {
-    if constexpr (is_variable<N>) return ctx.template get<N>();
-    else if constexpr (is_constant<N>) return N::template as<T>();
-    else if constexpr (is_literal<N>) return static_cast<T>(state.template rep<N>().value);
-    else if constexpr (is_unary<N>) return op_t<N>::value(v[index_in<typename N::operand_type, List>]);
-    else return op_t<N>::value(v[index_in<typename N::left_type, List>], v[index_in<typename N::right_type, List>]);
-}
-
-template <class T, class List, class... Ns, std::size_t... I, class Ctx, class State>
+template <class T, class List, class... Ns, std::size_t... I, class Ctx>
 CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Ns)>& v, typelist<Ns...>, std::index_sequence<I...>,
-                                                      const Ctx& ctx, const State& state) {
-    ((v[I] = node_value<List, Ns>(v, ctx, state)), ...);
+                                                      const Ctx& ctx, const double* lits) {
+    ((v[I] = forward_step<step_of<Ns, List, I>::kind, typename step_of<Ns, List, I>::tag, I, step_of<Ns, List, I>::a,
+                          step_of<Ns, List, I>::b>(v, ctx, lits)),
+     ...);
 }
 
 /// Forward sweep: the value of every distinct node, each computed once.
-template <class T, class... Ns, class Ctx, class State>
-CTGRAD_ALWAYS_INLINE constexpr std::array<T, sizeof...(Ns)> dag_forward(typelist<Ns...>, const Ctx& ctx, const State& state) {
+template <class T, class... Ns, class Ctx>
+CTGRAD_ALWAYS_INLINE constexpr std::array<T, sizeof...(Ns)> dag_forward(typelist<Ns...>, const Ctx& ctx, const double* lits) {
     std::array<T, sizeof...(Ns)> v{};
-    dag_forward_steps<T, typelist<Ns...>>(v, typelist<Ns...>{}, std::index_sequence_for<Ns...>{}, ctx, state);
+    dag_forward_steps<T, typelist<Ns...>>(v, typelist<Ns...>{}, std::index_sequence_for<Ns...>{}, ctx, lits);
     return v;
 }
 
-/// One reverse step at node `N` (position `I`): pass its adjoint to its children.
-template <class List, class N, std::size_t I, class T, std::size_t V>
-CTGRAD_ALWAYS_INLINE constexpr void node_backward(const std::array<T, V>& v, std::array<T, V>& adj) {
-    if constexpr (is_unary<N>) {
-        constexpr std::size_t ia = index_in<typename N::operand_type, List>;
-        using P = unary_partial<op_t<N>>;
-        if constexpr (!is_zero<P>) adj[ia] += adj[I] * eval(P{}, partial_context<T>{v[ia], T(0), v[I]});
-    } else if constexpr (is_binary<N>) {
-        constexpr std::size_t il = index_in<typename N::left_type, List>;
-        constexpr std::size_t ir = index_in<typename N::right_type, List>;
-        const partial_context<T> pc{v[il], v[ir], v[I]};
-        using PL = left_partial<op_t<N>>;
-        using PR = right_partial<op_t<N>>;
-        if constexpr (!is_zero<PL> && !is_number<typename N::left_type>) adj[il] += adj[I] * eval(PL{}, pc);
-        if constexpr (!is_zero<PR> && !is_number<typename N::right_type>) adj[ir] += adj[I] * eval(PR{}, pc);
-    }
-}
-
-template <std::size_t I, class T> struct at_entry { using type = T; };
-template <class List, class Seq> struct at_map_impl;
-template <class... Ts, std::size_t... Is>
-struct at_map_impl<typelist<Ts...>, std::index_sequence<Is...>> : at_entry<Is, Ts>... {};
-template <std::size_t I, class T> at_entry<I, T> at_lookup(const at_entry<I, T>*);
-
-/// The node type at position `I` of `List`.
-template <std::size_t I, class List>
-using type_at = typename decltype(at_lookup<I>(
-    static_cast<const at_map_impl<List, std::make_index_sequence<List::size>>*>(nullptr)))::type;
-
-template <class List, class T, std::size_t V, std::size_t... I>
-CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v, std::array<T, V>& adj, std::index_sequence<I...>) {
-    (node_backward<List, type_at<V - 1 - I, List>, V - 1 - I>(v, adj), ...);
+template <class T, class List, class... Ns, std::size_t... I, std::size_t V>
+CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v, std::array<T, V>& adj, typelist<Ns...>,
+                                                       std::index_sequence<I...>) {
+    // Children first in the list, so the sweep runs from the last node to the first: a right
+    // fold over `=` evaluates its right operand first, which gives that order without
+    // reversing the list.
+    int order = 0;
+    ((backward_step<step_of<Ns, List, I>::kind, typename step_of<Ns, List, I>::tag, I, step_of<Ns, List, I>::a,
+                    step_of<Ns, List, I>::b, step_of<Ns, List, I>::a_is_number, step_of<Ns, List, I>::b_is_number>(v, adj),
+      order) = ... = order);
 }
 
 /// Reverse sweep from the root with adjoint `seed`: the adjoint of every node.
@@ -226,7 +244,7 @@ template <class List, class T, std::size_t V>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, V> dag_backward(const std::array<T, V>& v, T seed) {
     std::array<T, V> adj{};
     adj[V - 1] = seed;
-    dag_backward_steps<List>(v, adj, std::make_index_sequence<V>{});
+    dag_backward_steps<T, List>(v, adj, List{}, std::make_index_sequence<V>{});
     return adj;
 }
 
@@ -240,9 +258,10 @@ CTGRAD_ALWAYS_INLINE constexpr T adjoint_of(const std::array<T, V>& adj) {
 /// The value of `e` and its derivative by each of `Xs`, from one forward and one reverse
 /// sweep over the distinct nodes of `e`.
 template <class... Xs, class E, class T, class Ctx, class State>
-CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad(const E&, const Ctx& ctx, const State& state, T seed = T(1)) {
+CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad(const E&, const Ctx& ctx, const State& state,
+                                                                                   T seed = T(1)) {
     using List = dag<E>;
-    const auto v = dag_forward<T>(List{}, ctx, state);
+    const auto v = dag_forward<T>(List{}, ctx, state.lits.data());
     if constexpr (sizeof...(Xs) == 0) {
         return {v[List::size - 1]};
     } else {
@@ -258,12 +277,12 @@ template <class E, class Ctx>
 constexpr typename Ctx::scalar dag_eval(const E& e, const Ctx& ctx) {
     using T = typename Ctx::scalar;
     if constexpr (!has_state<E>) {
-        return dag_forward<T>(dag<E>{}, ctx, no_state{})[dag<E>::size - 1];
+        return dag_forward<T>(dag<E>{}, ctx, nullptr)[dag<E>::size - 1];
     } else {
         if (std::is_constant_evaluated()) return eval(e, ctx);
         const auto state = make_dag_state(e);
         if (!state.consistent) return eval(e, ctx);
-        return dag_forward<T>(dag<E>{}, ctx, state)[dag<E>::size - 1];
+        return dag_forward<T>(dag<E>{}, ctx, state.lits.data())[dag<E>::size - 1];
     }
 }
 

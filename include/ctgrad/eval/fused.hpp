@@ -135,7 +135,7 @@ constexpr auto split_reductions(const E& e) {
 /// Slots are recognised by their name, "\x01" and three digits (a name is not deducible
 /// from a partial specialisation on slot<J>).
 template <class V>
-constexpr bool slot_check() {
+consteval bool slot_check() {
     if constexpr (!is_variable<V>) return false;
     else return V::name().size() == 4 && V::name()[0] == '\x01';
 }
@@ -276,7 +276,7 @@ struct fused_problem<wrt_t<Vars...>, E, Bindings...> {
 };
 
 template <class E, class... Bindings>
-constexpr bool check_fused() {
+consteval bool check_fused() {
     if constexpr (!check_bindings<E, Bindings...>()) return false;
     else {
         constexpr bool values_ok = ((std::is_arithmetic_v<binding_value_t<Bindings>> || is_span<binding_value_t<Bindings>>) && ...);

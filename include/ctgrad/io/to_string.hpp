@@ -120,7 +120,7 @@ constexpr void print(const E& e, Sink& sink) {
 }
 
 template <class E>
-constexpr std::size_t printed_size() {
+consteval std::size_t printed_size() {
     counting_sink c;
     print(E{}, c);
     return c.n;
