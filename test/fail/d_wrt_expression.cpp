@@ -1,4 +1,4 @@
-// expect: ctgrad::d(f, x): x must be a variable such as var<"x">
+// expect: ctgrad::d(f, x): x must be a variable such as var<
 // Differentiating with respect to an expression rather than a variable.
 #include <ctgrad/ctgrad.hpp>
 int main() {
