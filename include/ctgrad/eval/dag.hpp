@@ -32,55 +32,79 @@ struct typelist {
 
 // ---- the distinct nodes, children first ------------------------------------------------
 //
-// collect<List, E> appends E and its descendants not yet in List, in post-order. A node
-// already present is not visited again, so the work is one step per distinct node and edge;
-// membership is a fold of the __is_same builtin, which instantiates nothing.
+// collect<List, E> appends E and its descendants not yet in List, in post-order, and gives
+// E's position. Each entry records its operands' positions as they are found, so no step
+// searches the list again. A node already present is not visited again: one step per
+// distinct node and edge; membership is a fold of the __is_same builtin.
+
+/// A node of the DAG and the positions of its operands.
+template <class N, std::size_t A, std::size_t B>
+struct entry {
+    using node = N;
+    static constexpr std::size_t a = A, b = B;
+};
+
+/// The position of the first true flag (n when none is).
+consteval std::size_t first_true(const bool* flags, std::size_t n) {
+    std::size_t i = 0;
+    while (i != n && !flags[i]) ++i;
+    return i;
+}
 
 template <class List, class E> struct collect;
-template <bool Present, class List, class E> struct collect_new { using type = List; };
+template <bool Present, class List, class E, std::size_t Found> struct collect_new;
 
-template <class List, class E> struct append_node;
-template <class... Ts, class E> struct append_node<typelist<Ts...>, E> { using type = typelist<Ts..., E>; };
-
-template <class... Ts, class E>
-struct collect<typelist<Ts...>, E> {
-    using type = typename collect_new<(std::is_same_v<E, Ts> || ...), typelist<Ts...>, E>::type;
+template <class... Es, class E>
+struct collect<typelist<Es...>, E> {
+    static constexpr bool flags[] = {std::is_same_v<E, typename Es::node>..., false};
+    static constexpr std::size_t found = first_true(flags, sizeof...(Es));
+    using impl = collect_new<(found < sizeof...(Es)), typelist<Es...>, E, found>;
+    using type = typename impl::type;
+    static constexpr std::size_t index = impl::index;
 };
 
-template <class List, class E> struct collect_children { using type = List; };
-template <class List, class Op, class A> struct collect_children<List, unary<Op, A>> {
-    using type = typename collect<List, A>::type;
-};
-template <class List, class Op, class L, class R> struct collect_children<List, binary<Op, L, R>> {
-    using type = typename collect<typename collect<List, L>::type, R>::type;
+template <class List, class E, std::size_t Found>
+struct collect_new<true, List, E, Found> {
+    using type = List;
+    static constexpr std::size_t index = Found;
 };
 
-template <class List, class E>
-struct collect_new<false, List, E> {
-    using type = typename append_node<typename collect_children<List, E>::type, E>::type;
+template <class List, class Entry> struct append_entry;
+template <class... Es, class Entry> struct append_entry<typelist<Es...>, Entry> { using type = typelist<Es..., Entry>; };
+
+template <class List, class E, std::size_t Found>
+struct collect_new<false, List, E, Found> {  // a leaf
+    using type = typename append_entry<List, entry<E, 0, 0>>::type;
+    static constexpr std::size_t index = List::size;
+};
+template <class List, class Op, class A, std::size_t Found>
+struct collect_new<false, List, unary<Op, A>, Found> {
+    using ca = collect<List, A>;
+    using type = typename append_entry<typename ca::type, entry<unary<Op, A>, ca::index, ca::index>>::type;
+    static constexpr std::size_t index = ca::type::size;
+};
+template <class List, class Op, class L, class R, std::size_t Found>
+struct collect_new<false, List, binary<Op, L, R>, Found> {
+    using cl = collect<List, L>;
+    using cr = collect<typename cl::type, R>;
+    using type = typename append_entry<typename cr::type, entry<binary<Op, L, R>, cl::index, cr::index>>::type;
+    static constexpr std::size_t index = cr::type::size;
 };
 
-/// The distinct nodes of `E`, children before parents; `E` itself is last.
+/// The distinct nodes of `E` (as entries), children before parents; `E` itself is last.
 template <class E>
 using dag = typename collect<typelist<>, E>::type;
 
 // ---- positions ------------------------------------------------------------------------
 
 template <class T, class List> inline constexpr bool contains_node = false;
-template <class T, class... Ts>
-inline constexpr bool contains_node<T, typelist<Ts...>> = (std::is_same_v<T, Ts> || ...);
+template <class T, class... Es>
+inline constexpr bool contains_node<T, typelist<Es...>> = (std::is_same_v<T, typename Es::node> || ...);
 
-template <class T, class... Ts>
-consteval std::size_t position_of(typelist<Ts...>) {
-    constexpr bool match[] = {std::is_same_v<T, Ts>..., true};
-    std::size_t i = 0;
-    while (!match[i]) ++i;
-    return i;  // sizeof...(Ts) when absent; callers check contains_node first
-}
-
-/// The position of node type `T` in `List` (memoised per type).
-template <class T, class List>
-inline constexpr std::size_t index_in = position_of<T>(List{});
+/// The position of node type `T` in `List`.
+template <class T, class List> inline constexpr std::size_t index_in = 0;
+template <class T, class... Es>
+inline constexpr std::size_t index_in<T, typelist<Es...>> = collect<typelist<Es...>, T>::found;
 
 // ---- per-node steps ---------------------------------------------------------------------
 //
@@ -113,30 +137,25 @@ template <class Op> using right_partial = decltype(Op::partial_r(arg_a{}, arg_b{
 
 enum class node_kind { variable, constant, literal, unary, binary };
 
-/// What a step needs to know of node `N` at position `I` of `List`.
-template <class N, class List, std::size_t I>
+/// What a step needs to know of a node: its kind, and its op (or the leaf itself).
+template <class N>
 struct step_of {
     static constexpr node_kind kind = is_variable<N> ? node_kind::variable
                                       : is_constant<N> ? node_kind::constant
-                                      : is_literal<N>  ? node_kind::literal
-                                      : is_unary<N>    ? node_kind::unary
-                                                       : node_kind::binary;
+                                                       : node_kind::literal;
     using tag = N;  // the leaf itself: variables and constants are small types
-    static constexpr std::size_t a = I, b = I;
     static constexpr bool a_is_number = true, b_is_number = true;
 };
-template <class Op, class A, class List, std::size_t I>
-struct step_of<unary<Op, A>, List, I> {
+template <class Op, class A>
+struct step_of<unary<Op, A>> {
     static constexpr node_kind kind = node_kind::unary;
     using tag = Op;
-    static constexpr std::size_t a = index_in<A, List>, b = a;
     static constexpr bool a_is_number = is_number<A>, b_is_number = true;
 };
-template <class Op, class L, class R, class List, std::size_t I>
-struct step_of<binary<Op, L, R>, List, I> {
+template <class Op, class L, class R>
+struct step_of<binary<Op, L, R>> {
     static constexpr node_kind kind = node_kind::binary;
     using tag = Op;
-    static constexpr std::size_t a = index_in<L, List>, b = index_in<R, List>;
     static constexpr bool a_is_number = is_number<L>, b_is_number = is_number<R>;
 };
 
@@ -211,11 +230,10 @@ dag_state<dag<E>> make_dag_state(const E& e) {
     return s;
 }
 
-template <class T, class List, class... Ns, std::size_t... I, class Ctx>
-CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Ns)>& v, typelist<Ns...>, std::index_sequence<I...>,
+template <class T, class... Es, std::size_t... I, class Ctx>
+CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Es)>& v, typelist<Es...>, std::index_sequence<I...>,
                                                       const Ctx& ctx, const double* lits) {
-    ((v[I] = forward_step<step_of<Ns, List, I>::kind, typename step_of<Ns, List, I>::tag, I, step_of<Ns, List, I>::a,
-                          step_of<Ns, List, I>::b>(v, ctx, lits)),
+    ((v[I] = forward_step<step_of<typename Es::node>::kind, typename step_of<typename Es::node>::tag, I, Es::a, Es::b>(v, ctx, lits)),
      ...);
 }
 
@@ -223,19 +241,19 @@ CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Ns
 template <class T, class... Ns, class Ctx>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, sizeof...(Ns)> dag_forward(typelist<Ns...>, const Ctx& ctx, const double* lits) {
     std::array<T, sizeof...(Ns)> v{};
-    dag_forward_steps<T, typelist<Ns...>>(v, typelist<Ns...>{}, std::index_sequence_for<Ns...>{}, ctx, lits);
+    dag_forward_steps<T>(v, typelist<Ns...>{}, std::index_sequence_for<Ns...>{}, ctx, lits);
     return v;
 }
 
-template <class T, class List, class... Ns, std::size_t... I, std::size_t V>
-CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v, std::array<T, V>& adj, typelist<Ns...>,
+template <class T, class... Es, std::size_t... I, std::size_t V>
+CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v, std::array<T, V>& adj, typelist<Es...>,
                                                        std::index_sequence<I...>) {
-    // Children first in the list, so the sweep runs from the last node to the first: a right
-    // fold over `=` evaluates its right operand first, which gives that order without
+    // Children come first in the list, so the sweep runs from the last node to the first: a
+    // right fold over `=` evaluates its right operand first, which gives that order without
     // reversing the list.
     int order = 0;
-    ((backward_step<step_of<Ns, List, I>::kind, typename step_of<Ns, List, I>::tag, I, step_of<Ns, List, I>::a,
-                    step_of<Ns, List, I>::b, step_of<Ns, List, I>::a_is_number, step_of<Ns, List, I>::b_is_number>(v, adj),
+    ((backward_step<step_of<typename Es::node>::kind, typename step_of<typename Es::node>::tag, I, Es::a, Es::b,
+                    step_of<typename Es::node>::a_is_number, step_of<typename Es::node>::b_is_number>(v, adj),
       order) = ... = order);
 }
 
@@ -244,7 +262,7 @@ template <class List, class T, std::size_t V>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, V> dag_backward(const std::array<T, V>& v, T seed) {
     std::array<T, V> adj{};
     adj[V - 1] = seed;
-    dag_backward_steps<T, List>(v, adj, List{}, std::make_index_sequence<V>{});
+    dag_backward_steps<T>(v, adj, List{}, std::make_index_sequence<V>{});
     return adj;
 }
 
