@@ -267,14 +267,6 @@ inline constexpr bool is_mean = is_op<R, mean_op>;
 template <class T, class V, class... Bindings>
 using gradient_t = std::conditional_t<bound_to_array<V, Bindings...>, std::vector<T>, T>;
 
-template <class Wrt, class E, class... Bindings>
-struct fused_problem;
-
-template <class... Vars, class E, class... Bindings>
-struct fused_problem<wrt_t<Vars...>, E, Bindings...> {
-    using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
-};
-
 template <class E, class... Bindings>
 consteval bool check_fused() {
     if constexpr (!check_bindings<E, Bindings...>()) return false;
@@ -373,17 +365,21 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     const bool consistent = hana::fold_left(states, true, [](bool ok, const auto& st) { return ok && st.consistent; });
     constexpr std::size_t M = K * per_reduction;
 
+    const auto dag_quantities = [&](std::size_t i) {
+        return element_quantities<T, M>(ScalarVars{}, reductions, states, at_element<T>(map, i));
+    };
     const std::array<T, M> totals = [&] {
         if constexpr (K == 0) {
             return std::array<T, 0>{};
         } else if constexpr (!has_state<E>) {
-            return fused_sum<T, M>(n, [&](std::size_t i) { return element_quantities<T, M>(ScalarVars{}, reductions, states, at_element<T>(map, i)); });
+            return fused_sum<T, M>(n, dag_quantities);
         } else {
-            if (consistent)
-                return fused_sum<T, M>(n, [&](std::size_t i) { return element_quantities<T, M>(ScalarVars{}, reductions, states, at_element<T>(map, i)); });
-            // Two stateful nodes share a type but not their values: evaluate trees, with
-            // symbolic forward derivatives.
-            return fused_sum<T, M>(n, [&](std::size_t i) { return tree_element_quantities<T, M>(ScalarVars{}, reductions, at_element<T>(map, i)); });
+            // Two stateful nodes that share a type but not their values: evaluate the trees,
+            // with symbolic forward derivatives.
+            const auto tree_quantities = [&](std::size_t i) {
+                return tree_element_quantities<T, M>(ScalarVars{}, reductions, at_element<T>(map, i));
+            };
+            return consistent ? fused_sum<T, M>(n, dag_quantities) : fused_sum<T, M>(n, tree_quantities);
         }
     }();
 
