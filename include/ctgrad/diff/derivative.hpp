@@ -33,6 +33,16 @@ constexpr auto derivative(const E& e, const V& v) {
     }
 }
 
+/// `derivative(f, x)`. Without runtime state the result is a type alone, made without
+/// running the rule: a constant evaluation of the rule would visit a shared subexpression
+/// once per occurrence (2^k times in a chain of k shared steps), as it caches calls by the
+/// operands' addresses.
+template <class F, class X>
+constexpr auto derivative_of(const F& f, const X& x) {
+    if constexpr (!has_state<F>) return decltype(derivative(f, x)){};
+    else return derivative(f, x);
+}
+
 template <class F, class X>
 consteval bool check_d_arguments() {
     static_assert(expression<F>, "ctgrad::d(f, x): f must be a ctgrad expression");
@@ -48,7 +58,7 @@ consteval bool check_d_arguments() {
 template <class F, class X>
 constexpr auto d(const F& f, const X& x) {
     if constexpr (!detail::check_d_arguments<F, X>()) return zero;
-    else return detail::derivative(f, x);
+    else return detail::derivative_of(f, x);
 }
 
 /// The `N`-th derivative of `f` with respect to `x`: `d<2>(f, x) == d(d(f, x), x)`.
@@ -56,8 +66,8 @@ template <int N, class F, class X>
 constexpr auto d(const F& f, const X& x) {
     static_assert(N >= 1, "ctgrad::d<N>(f, x): the order N must be at least 1");
     if constexpr (N < 1 || !detail::check_d_arguments<F, X>()) return zero;
-    else if constexpr (N == 1) return detail::derivative(f, x);
-    else return d<N - 1>(detail::derivative(f, x), x);
+    else if constexpr (N == 1) return detail::derivative_of(f, x);
+    else return d<N - 1>(detail::derivative_of(f, x), x);
 }
 
 /// All first derivatives of `f`, one per variable, as a `std::tuple` (structured bindings work;
