@@ -10,4 +10,12 @@
 #define CTGRAD_ALWAYS_INLINE inline
 #endif
 
+/// Type equality without instantiating std::is_same for each pair (a GCC and Clang builtin).
+#if defined(__GNUC__) || defined(__clang__)
+#define CTGRAD_IS_SAME(A, B) __is_same(A, B)
+#else
+#include <type_traits>
+#define CTGRAD_IS_SAME(A, B) std::is_same_v<A, B>
+#endif
+
 #endif

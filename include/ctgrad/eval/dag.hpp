@@ -35,7 +35,8 @@ struct typelist {
 // collect<List, E> appends E and its descendants not yet in List, in post-order, and gives
 // E's position. Each entry records its operands' positions as they are found, so no step
 // searches the list again. A node already present is not visited again: one step per
-// distinct node and edge; membership is a fold of the __is_same builtin.
+// distinct node and edge; membership is a fold of the __is_same builtin (std::is_same_v
+// instantiates a class per pair of node types: (5n)^2 / 2 of them for a sum of n terms).
 
 /// A node of the DAG and the positions of its operands.
 template <class N, std::size_t A, std::size_t B>
@@ -56,7 +57,7 @@ template <bool Present, class List, class E, std::size_t Found> struct collect_n
 
 template <class... Es, class E>
 struct collect<typelist<Es...>, E> {
-    static constexpr bool flags[] = {std::is_same_v<E, typename Es::node>..., false};
+    static constexpr bool flags[] = {CTGRAD_IS_SAME(E, typename Es::node)..., false};
     static constexpr std::size_t found = first_true(flags, sizeof...(Es));
     using impl = collect_new<(found < sizeof...(Es)), typelist<Es...>, E, found>;
     using type = typename impl::type;
@@ -99,7 +100,7 @@ using dag = typename collect<typelist<>, E>::type;
 
 template <class T, class List> inline constexpr bool contains_node = false;
 template <class T, class... Es>
-inline constexpr bool contains_node<T, typelist<Es...>> = (std::is_same_v<T, typename Es::node> || ...);
+inline constexpr bool contains_node<T, typelist<Es...>> = (CTGRAD_IS_SAME(T, typename Es::node) || ...);
 
 /// The position of node type `T` in `List`.
 template <class T, class List> inline constexpr std::size_t index_in = 0;
