@@ -1,0 +1,584 @@
+// Run-time cost of the gradient: ctgrad::value_and_grad against a hand-written loop that
+// computes the function only (the value, written well: independent partial sums, loop
+// invariants hoisted). N = 10 000 doubles, fixed-seed data. Per case:
+//   hand   the hand-written function-only loop;
+//   value  ctgrad's value alone (ctgrad::evaluate / f(...)), for reference;
+//   grad   ctgrad::value_and_grad, the value and every requested gradient.
+// run_dag.py reports grad / hand (and grad / value). Cases (README.md):
+//   sum     sum(x) by the array x (the gradient is a std::vector, allocated per call)
+//   prod    exp(sum(log(x))) by x on positive data (ctgrad has no product reduction)
+//   lse     log(sum(exp(x))) by x
+//   normal  sum(-log(sigma) - (x - mu)^2 / (2 sigma^2)) by mu and sigma
+//   regress sum(-log(sigma) - (y - w0 x0 - ... - w4 x4)^2 / (2 sigma^2)) by w0..w4, sigma
+//   normal_hoisted, regress_hoisted: the same with -n log(sigma) and the division by 2 sigma^2
+//           written outside the sum (not counted against the targets)
+//   chain   s0 = x y + sin(x), s_{k+1} = sin(s_k) x + s_k y, depth 20, scalars x and y;
+//           there "hand" is a plain loop of the recurrence and the target is grad / value
+//   alloc   std::vector<double>(N): what allocating one array gradient costs
+#include <ctgrad/ctgrad.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#ifndef CTGRAD_BENCH_FLAGS
+#define CTGRAD_BENCH_FLAGS "unknown"
+#endif
+
+namespace {
+
+using namespace ctgrad::literals;
+
+constexpr std::size_t N = 10000;
+constexpr int P = 5;  // regression features
+
+constexpr auto x = ctgrad::var<"x">;
+constexpr auto y = ctgrad::var<"y">;
+constexpr auto mu = ctgrad::var<"mu">;
+constexpr auto sigma = ctgrad::var<"sigma">;
+constexpr auto x0 = ctgrad::var<"x0">;
+constexpr auto x1 = ctgrad::var<"x1">;
+constexpr auto x2 = ctgrad::var<"x2">;
+constexpr auto x3 = ctgrad::var<"x3">;
+constexpr auto x4 = ctgrad::var<"x4">;
+constexpr auto w0 = ctgrad::var<"w0">;
+constexpr auto w1 = ctgrad::var<"w1">;
+constexpr auto w2 = ctgrad::var<"w2">;
+constexpr auto w3 = ctgrad::var<"w3">;
+constexpr auto w4 = ctgrad::var<"w4">;
+
+const auto sum_expr = ctgrad::sum(x);
+const auto prod_expr = ctgrad::exp(ctgrad::sum(ctgrad::log(x)));
+const auto lse_expr = ctgrad::log(ctgrad::sum(ctgrad::exp(x)));
+const auto normal_expr =
+    ctgrad::sum(-ctgrad::log(sigma) - ctgrad::pow(x - mu, 2_c) / (2_c * ctgrad::pow(sigma, 2_c)));
+const auto regress_expr = ctgrad::sum(-ctgrad::log(sigma) - ctgrad::pow(y - (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4), 2_c) /
+                                                                (2_c * ctgrad::pow(sigma, 2_c)));
+
+// The same two losses with the per-element invariants written outside the sum by hand: what
+// a user can do today, since ctgrad evaluates the whole body of a sum per element (README.md).
+constexpr auto n_obs = ctgrad::var<"n">;
+const auto normal_hoisted_expr =
+    -n_obs * ctgrad::log(sigma) - ctgrad::sum(ctgrad::pow(x - mu, 2_c)) / (2_c * ctgrad::pow(sigma, 2_c));
+const auto regress_hoisted_expr =
+    -n_obs * ctgrad::log(sigma) - ctgrad::sum(ctgrad::pow(y - (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4), 2_c)) /
+                                      (2_c * ctgrad::pow(sigma, 2_c));
+
+template <int K, class S>
+constexpr auto chain(const S& s) {
+    if constexpr (K == 0) return s;
+    else return chain<K - 1>(ctgrad::sin(s) * x + s * y);
+}
+constexpr int chain_depth = 20;
+const auto chain_expr = chain<chain_depth>(x * y + ctgrad::sin(x));
+
+// ---- data ---------------------------------------------------------------------------------
+
+struct data_t {
+    std::vector<double> xs;   // uniform in [-1, 1): sum, lse
+    std::vector<double> pos;  // uniform in [0.9, 1.1): prod (the product stays near 1e-7)
+    std::vector<double> nrm;  // normal, mean 0.3, sd 1.2: normal log-density
+    std::vector<double> feat[P];  // uniform in [-1, 1): regression features
+    std::vector<double> resp;     // y = sum_j wtrue_j x_j + 0.5 noise
+};
+
+const data_t& data() {
+    static const data_t d = [] {
+        data_t d;
+        std::mt19937 gen(20240607u);
+        std::uniform_real_distribution<double> u(-1.0, 1.0);
+        std::uniform_real_distribution<double> up(0.9, 1.1);
+        std::normal_distribution<double> g(0.3, 1.2);
+        std::normal_distribution<double> noise(0.0, 0.5);
+        const double wtrue[P] = {0.5, -1.0, 2.0, 0.25, -0.75};
+        for (std::size_t i = 0; i != N; ++i) d.xs.push_back(u(gen));
+        for (std::size_t i = 0; i != N; ++i) d.pos.push_back(up(gen));
+        for (std::size_t i = 0; i != N; ++i) d.nrm.push_back(g(gen));
+        for (auto& f : d.feat)
+            for (std::size_t i = 0; i != N; ++i) f.push_back(u(gen));
+        for (std::size_t i = 0; i != N; ++i) {
+            double r = noise(gen);
+            for (int j = 0; j != P; ++j) r += wtrue[j] * d.feat[j][i];
+            d.resp.push_back(r);
+        }
+        return d;
+    }();
+    return d;
+}
+
+// Parameters at which everything is evaluated (run-time values: DoNotOptimize every call).
+constexpr double mu0 = 0.2, sigma0 = 1.1;
+constexpr double wv0[P] = {0.4, -0.9, 1.8, 0.3, -0.6};
+constexpr double cx0 = 0.7, cy0 = 0.45;  // chain
+
+// ---- hand-written function-only loops -------------------------------------------------
+//
+// Two vectors of 8 partial sums (16 in all, the shape bench_fused found fastest for doubles),
+// written with GCC vector extensions: with plain arrays of partial sums g++ 12 -O3 sometimes
+// vectorises across blocks instead, with hundreds of permutes, and runs 5x slower (it did
+// for the normal density here). Loop invariants (log sigma, 1 / (2 sigma^2)) are hoisted. A
+// plain loop for the tail. lse calls std::exp per element, which does not vectorise without
+// -ffast-math (libmvec), so its loop is scalar.
+
+using vd = double __attribute__((vector_size(64)));  // 8 doubles: one AVX-512 register
+struct vec_tag {};
+struct one_tag {};
+
+/// p[i .. i + 7] as a vector, or p[i] alone.
+[[gnu::always_inline]] inline vd ld(vec_tag, const double* p, std::size_t i) {
+    vd v;
+    std::memcpy(&v, p + i, sizeof v);
+    return v;
+}
+[[gnu::always_inline]] inline double ld(one_tag, const double* p, std::size_t i) { return p[i]; }
+
+/// sum of body(i) over i < n; body(i, tag) returns 8 elements' terms (vec_tag) or one (one_tag).
+template <class Body>
+[[gnu::always_inline]] inline double hand_sum(std::size_t n, Body body) {
+    vd s0 = {}, s1 = {};
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 += body(i, vec_tag{});
+        s1 += body(i + 8, vec_tag{});
+    }
+    double a = 0;
+    for (; i != n; ++i) a += body(i, one_tag{});
+    const vd s = s0 + s1;
+    for (int j = 0; j != 8; ++j) a += s[j];
+    return a;
+}
+
+double hand_sum_x(const std::vector<double>& xs) {
+    const double* p = xs.data();
+    return hand_sum(xs.size(), [p](std::size_t i, auto tag) { return ld(tag, p, i); });
+}
+
+double hand_prod(const std::vector<double>& xs) {
+    const double* p = xs.data();
+    const std::size_t n = xs.size();
+    vd s0 = {}, s1 = {};
+    s0 += 1;
+    s1 += 1;
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 *= ld(vec_tag{}, p, i);
+        s1 *= ld(vec_tag{}, p, i + 8);
+    }
+    double a = 1;
+    for (; i != n; ++i) a *= p[i];
+    const vd s = s0 * s1;
+    for (int j = 0; j != 8; ++j) a *= s[j];
+    return a;
+}
+
+double hand_lse(const std::vector<double>& xs) {
+    const double* p = xs.data();
+    const std::size_t n = xs.size();
+    double s[8] = {};
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j != 8; ++j) s[j] += std::exp(p[i + j]);
+    double a = 0;
+    for (; i != n; ++i) a += std::exp(p[i]);
+    for (double v : s) a += v;
+    return std::log(a);
+}
+
+double hand_normal(const std::vector<double>& xs, double m, double s) {
+    const double* p = xs.data();
+    const double q = hand_sum(xs.size(), [p, m](std::size_t i, auto tag) {
+        const auto r = ld(tag, p, i) - m;
+        return r * r;
+    });
+    return -static_cast<double>(xs.size()) * std::log(s) - q / (2 * s * s);
+}
+
+double hand_regress(const data_t& d, const double* w, double s) {
+    const double *f0 = d.feat[0].data(), *f1 = d.feat[1].data(), *f2 = d.feat[2].data(), *f3 = d.feat[3].data(),
+                 *f4 = d.feat[4].data(), *yp = d.resp.data();
+    const double a0 = w[0], a1 = w[1], a2 = w[2], a3 = w[3], a4 = w[4];
+    const double q = hand_sum(d.resp.size(), [=](std::size_t i, auto tag) {
+        const auto r = ld(tag, yp, i) - (a0 * ld(tag, f0, i) + a1 * ld(tag, f1, i) + a2 * ld(tag, f2, i) +
+                                         a3 * ld(tag, f3, i) + a4 * ld(tag, f4, i));
+        return r * r;
+    });
+    return -static_cast<double>(d.resp.size()) * std::log(s) - q / (2 * s * s);
+}
+
+double hand_chain(double xv, double yv) {
+    double s = xv * yv + std::sin(xv);
+    for (int k = 0; k != chain_depth; ++k) s = std::sin(s) * xv + s * yv;
+    return s;
+}
+
+// ---- ctgrad ---------------------------------------------------------------------------------
+
+double ct_value_sum(const data_t& d) { return ctgrad::evaluate(sum_expr, x = d.xs); }
+auto ct_grad_sum(const data_t& d) { return ctgrad::value_and_grad(sum_expr, ctgrad::wrt(x), x = d.xs); }
+
+double ct_value_prod(const data_t& d) { return ctgrad::evaluate(prod_expr, x = d.pos); }
+auto ct_grad_prod(const data_t& d) { return ctgrad::value_and_grad(prod_expr, ctgrad::wrt(x), x = d.pos); }
+
+double ct_value_lse(const data_t& d) { return ctgrad::evaluate(lse_expr, x = d.xs); }
+auto ct_grad_lse(const data_t& d) { return ctgrad::value_and_grad(lse_expr, ctgrad::wrt(x), x = d.xs); }
+
+double ct_value_normal(const data_t& d, double m, double s) {
+    return ctgrad::evaluate(normal_expr, x = d.nrm, mu = m, sigma = s);
+}
+auto ct_grad_normal(const data_t& d, double m, double s) {
+    return ctgrad::value_and_grad(normal_expr, ctgrad::wrt(mu, sigma), x = d.nrm, mu = m, sigma = s);
+}
+
+double ct_value_regress(const data_t& d, const double* w, double s) {
+    return ctgrad::evaluate(regress_expr, y = d.resp, x0 = d.feat[0], x1 = d.feat[1], x2 = d.feat[2], x3 = d.feat[3],
+                            x4 = d.feat[4], w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], sigma = s);
+}
+auto ct_grad_regress(const data_t& d, const double* w, double s) {
+    return ctgrad::value_and_grad(regress_expr, ctgrad::wrt(w0, w1, w2, w3, w4, sigma), y = d.resp, x0 = d.feat[0],
+                                  x1 = d.feat[1], x2 = d.feat[2], x3 = d.feat[3], x4 = d.feat[4], w0 = w[0], w1 = w[1],
+                                  w2 = w[2], w3 = w[3], w4 = w[4], sigma = s);
+}
+
+double ct_value_normal_h(const data_t& d, double m, double s) {
+    return ctgrad::evaluate(normal_hoisted_expr, x = d.nrm, mu = m, sigma = s, n_obs = static_cast<double>(d.nrm.size()));
+}
+auto ct_grad_normal_h(const data_t& d, double m, double s) {
+    return ctgrad::value_and_grad(normal_hoisted_expr, ctgrad::wrt(mu, sigma), x = d.nrm, mu = m, sigma = s,
+                                  n_obs = static_cast<double>(d.nrm.size()));
+}
+
+double ct_value_regress_h(const data_t& d, const double* w, double s) {
+    return ctgrad::evaluate(regress_hoisted_expr, y = d.resp, x0 = d.feat[0], x1 = d.feat[1], x2 = d.feat[2],
+                            x3 = d.feat[3], x4 = d.feat[4], w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4],
+                            sigma = s, n_obs = static_cast<double>(d.resp.size()));
+}
+auto ct_grad_regress_h(const data_t& d, const double* w, double s) {
+    return ctgrad::value_and_grad(regress_hoisted_expr, ctgrad::wrt(w0, w1, w2, w3, w4, sigma), y = d.resp,
+                                  x0 = d.feat[0], x1 = d.feat[1], x2 = d.feat[2], x3 = d.feat[3], x4 = d.feat[4],
+                                  w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], sigma = s,
+                                  n_obs = static_cast<double>(d.resp.size()));
+}
+
+double ct_value_chain(double xv, double yv) { return chain_expr(x = xv, y = yv); }
+auto ct_grad_chain(double xv, double yv) { return ctgrad::value_and_grad(chain_expr, ctgrad::wrt(x, y), x = xv, y = yv); }
+
+// ---- checks against plain long double references ------------------------------------------
+
+void require(const char* what, double got, long double want, double rel = 1e-9) {
+    const long double scale = std::fmax(1.0L, std::fabs(want));
+    if (std::fabs(static_cast<long double>(got) - want) <= rel * scale) return;
+    std::fprintf(stderr, "bench_dag: %s: got %.17g, want %.17Lg (relative tolerance %g)\n", what, got, want, rel);
+    std::abort();
+}
+
+void check_all() {
+    const data_t& d = data();
+    {  // sum
+        long double s = 0;
+        for (double v : d.xs) s += v;
+        require("sum: hand", hand_sum_x(d.xs), s);
+        require("sum: ctgrad value", ct_value_sum(d), s);
+        const auto [v, g] = ct_grad_sum(d);
+        require("sum: ctgrad value_and_grad", v, s);
+        for (double gi : g) require("sum: gradient", gi, 1.0L);
+    }
+    {  // prod
+        long double ls = 0, pr = 1;
+        for (double v : d.pos) ls += std::log(static_cast<long double>(v)), pr *= v;
+        require("prod: hand", hand_prod(d.pos), pr, 1e-9 * static_cast<double>(pr));
+        const double p = static_cast<double>(std::exp(ls));
+        require("prod: ctgrad value", ct_value_prod(d), pr, 1e-9 * p);
+        const auto [v, g] = ct_grad_prod(d);
+        require("prod: ctgrad value_and_grad", v, pr, 1e-9 * p);
+        for (std::size_t i = 0; i != N; ++i) require("prod: gradient", g[i], pr / d.pos[i], 1e-9 * p);
+    }
+    {  // log-sum-exp
+        long double s = 0;
+        for (double v : d.xs) s += std::exp(static_cast<long double>(v));
+        const long double l = std::log(s);
+        require("lse: hand", hand_lse(d.xs), l);
+        require("lse: ctgrad value", ct_value_lse(d), l);
+        const auto [v, g] = ct_grad_lse(d);
+        require("lse: ctgrad value_and_grad", v, l);
+        for (std::size_t i = 0; i != N; ++i) require("lse: gradient", g[i], std::exp(static_cast<long double>(d.xs[i])) / s);
+    }
+    {  // normal log-density
+        const long double m = mu0, s = sigma0;
+        long double v = 0, dm = 0, ds = 0;
+        for (double xi : d.nrm) {
+            const long double r = xi - m;
+            v += -std::log(s) - r * r / (2 * s * s);
+            dm += r / (s * s);
+            ds += -1 / s + r * r / (s * s * s);
+        }
+        require("normal: hand", hand_normal(d.nrm, mu0, sigma0), v);
+        require("normal: ctgrad value", ct_value_normal(d, mu0, sigma0), v);
+        const auto [cv, gm, gs] = ct_grad_normal(d, mu0, sigma0);
+        require("normal: ctgrad value_and_grad", cv, v);
+        require("normal: d/dmu", gm, dm);
+        require("normal: d/dsigma", gs, ds);
+        require("normal (hoisted): ctgrad value", ct_value_normal_h(d, mu0, sigma0), v);
+        const auto [hv, hm, hs] = ct_grad_normal_h(d, mu0, sigma0);
+        require("normal (hoisted): ctgrad value_and_grad", hv, v);
+        require("normal (hoisted): d/dmu", hm, dm);
+        require("normal (hoisted): d/dsigma", hs, ds);
+    }
+    {  // regression
+        const long double s = sigma0;
+        long double v = 0, dw[P] = {}, ds = 0;
+        for (std::size_t i = 0; i != N; ++i) {
+            long double pred = 0;
+            for (int j = 0; j != P; ++j) pred += wv0[j] * static_cast<long double>(d.feat[j][i]);
+            const long double r = d.resp[i] - pred;
+            v += -std::log(s) - r * r / (2 * s * s);
+            for (int j = 0; j != P; ++j) dw[j] += r * d.feat[j][i] / (s * s);
+            ds += -1 / s + r * r / (s * s * s);
+        }
+        require("regress: hand", hand_regress(d, wv0, sigma0), v);
+        require("regress: ctgrad value", ct_value_regress(d, wv0, sigma0), v);
+        const auto [cv, g0, g1, g2, g3, g4, gs] = ct_grad_regress(d, wv0, sigma0);
+        require("regress: ctgrad value_and_grad", cv, v);
+        const double g[P] = {g0, g1, g2, g3, g4};
+        for (int j = 0; j != P; ++j) require("regress: d/dw", g[j], dw[j]);
+        require("regress: d/dsigma", gs, ds);
+        require("regress (hoisted): ctgrad value", ct_value_regress_h(d, wv0, sigma0), v);
+        const auto [hv, h0, h1, h2, h3, h4, hs] = ct_grad_regress_h(d, wv0, sigma0);
+        require("regress (hoisted): ctgrad value_and_grad", hv, v);
+        const double h[P] = {h0, h1, h2, h3, h4};
+        for (int j = 0; j != P; ++j) require("regress (hoisted): d/dw", h[j], dw[j]);
+        require("regress (hoisted): d/dsigma", hs, ds);
+    }
+    {  // chain: value against the plain recurrence, gradient against central differences
+        const double v = hand_chain(cx0, cy0);
+        require("chain: ctgrad value", ct_value_chain(cx0, cy0), v, 1e-12);
+        const auto [cv, gx, gy] = ct_grad_chain(cx0, cy0);
+        require("chain: ctgrad value_and_grad", cv, v, 1e-12);
+        const double h = 1e-6;
+        require("chain: d/dx", gx, (hand_chain(cx0 + h, cy0) - hand_chain(cx0 - h, cy0)) / (2 * h), 1e-6);
+        require("chain: d/dy", gy, (hand_chain(cx0, cy0 + h) - hand_chain(cx0, cy0 - h)) / (2 * h), 1e-6);
+    }
+}
+
+// ---- benchmarks -------------------------------------------------------------------------------
+
+void bm_sum_hand(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) benchmark::DoNotOptimize(hand_sum_x(d.xs));
+}
+void bm_sum_value(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) benchmark::DoNotOptimize(ct_value_sum(d));
+}
+void bm_sum_grad(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) {
+        auto r = ct_grad_sum(d);
+        benchmark::DoNotOptimize(std::get<1>(r).data());
+        benchmark::DoNotOptimize(std::get<0>(r));
+    }
+}
+
+void bm_prod_hand(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) benchmark::DoNotOptimize(hand_prod(d.pos));
+}
+void bm_prod_value(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) benchmark::DoNotOptimize(ct_value_prod(d));
+}
+void bm_prod_grad(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) {
+        auto r = ct_grad_prod(d);
+        benchmark::DoNotOptimize(std::get<1>(r).data());
+        benchmark::DoNotOptimize(std::get<0>(r));
+    }
+}
+
+void bm_lse_hand(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) benchmark::DoNotOptimize(hand_lse(d.xs));
+}
+void bm_lse_value(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) benchmark::DoNotOptimize(ct_value_lse(d));
+}
+void bm_lse_grad(benchmark::State& st) {
+    const data_t& d = data();
+    for (auto _ : st) {
+        auto r = ct_grad_lse(d);
+        benchmark::DoNotOptimize(std::get<1>(r).data());
+        benchmark::DoNotOptimize(std::get<0>(r));
+    }
+}
+
+void bm_normal_hand(benchmark::State& st) {
+    const data_t& d = data();
+    double m = mu0, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(m);
+        benchmark::DoNotOptimize(s);
+        benchmark::DoNotOptimize(hand_normal(d.nrm, m, s));
+    }
+}
+void bm_normal_value(benchmark::State& st) {
+    const data_t& d = data();
+    double m = mu0, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(m);
+        benchmark::DoNotOptimize(s);
+        benchmark::DoNotOptimize(ct_value_normal(d, m, s));
+    }
+}
+void bm_normal_grad(benchmark::State& st) {
+    const data_t& d = data();
+    double m = mu0, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(m);
+        benchmark::DoNotOptimize(s);
+        auto r = ct_grad_normal(d, m, s);
+        benchmark::DoNotOptimize(r);
+    }
+}
+
+void bm_regress_hand(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {wv0[0], wv0[1], wv0[2], wv0[3], wv0[4]}, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(s);
+        benchmark::DoNotOptimize(hand_regress(d, w, s));
+    }
+}
+void bm_regress_value(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {wv0[0], wv0[1], wv0[2], wv0[3], wv0[4]}, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(s);
+        benchmark::DoNotOptimize(ct_value_regress(d, w, s));
+    }
+}
+void bm_regress_grad(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {wv0[0], wv0[1], wv0[2], wv0[3], wv0[4]}, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(s);
+        auto r = ct_grad_regress(d, w, s);
+        benchmark::DoNotOptimize(r);
+    }
+}
+
+void bm_normal_h_value(benchmark::State& st) {
+    const data_t& d = data();
+    double m = mu0, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(m);
+        benchmark::DoNotOptimize(s);
+        benchmark::DoNotOptimize(ct_value_normal_h(d, m, s));
+    }
+}
+void bm_normal_h_grad(benchmark::State& st) {
+    const data_t& d = data();
+    double m = mu0, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(m);
+        benchmark::DoNotOptimize(s);
+        auto r = ct_grad_normal_h(d, m, s);
+        benchmark::DoNotOptimize(r);
+    }
+}
+void bm_regress_h_value(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {wv0[0], wv0[1], wv0[2], wv0[3], wv0[4]}, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(s);
+        benchmark::DoNotOptimize(ct_value_regress_h(d, w, s));
+    }
+}
+void bm_regress_h_grad(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {wv0[0], wv0[1], wv0[2], wv0[3], wv0[4]}, s = sigma0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(s);
+        auto r = ct_grad_regress_h(d, w, s);
+        benchmark::DoNotOptimize(r);
+    }
+}
+
+void bm_chain_hand(benchmark::State& st) {
+    double xv = cx0, yv = cy0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(xv);
+        benchmark::DoNotOptimize(yv);
+        benchmark::DoNotOptimize(hand_chain(xv, yv));
+    }
+}
+void bm_chain_value(benchmark::State& st) {
+    double xv = cx0, yv = cy0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(xv);
+        benchmark::DoNotOptimize(yv);
+        benchmark::DoNotOptimize(ct_value_chain(xv, yv));
+    }
+}
+void bm_chain_grad(benchmark::State& st) {
+    double xv = cx0, yv = cy0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(xv);
+        benchmark::DoNotOptimize(yv);
+        auto r = ct_grad_chain(xv, yv);
+        benchmark::DoNotOptimize(r);
+    }
+}
+
+void bm_alloc(benchmark::State& st) {
+    for (auto _ : st) {
+        std::vector<double> v(N, 0.0);
+        benchmark::DoNotOptimize(v.data());
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    check_all();
+    std::fprintf(stderr, "bench_dag: ctgrad, the hand-written loops and the references agree\n");
+
+    struct entry {
+        const char* name;
+        void (*fn)(benchmark::State&);
+    };
+    const entry cases[] = {
+        {"sum/hand", bm_sum_hand},         {"sum/value", bm_sum_value},         {"sum/grad", bm_sum_grad},
+        {"prod/hand", bm_prod_hand},       {"prod/value", bm_prod_value},       {"prod/grad", bm_prod_grad},
+        {"lse/hand", bm_lse_hand},         {"lse/value", bm_lse_value},         {"lse/grad", bm_lse_grad},
+        {"normal/hand", bm_normal_hand},   {"normal/value", bm_normal_value},   {"normal/grad", bm_normal_grad},
+        {"regress/hand", bm_regress_hand}, {"regress/value", bm_regress_value}, {"regress/grad", bm_regress_grad},
+        {"normal_hoisted/hand", bm_normal_hand},   {"normal_hoisted/value", bm_normal_h_value},
+        {"normal_hoisted/grad", bm_normal_h_grad}, {"regress_hoisted/hand", bm_regress_hand},
+        {"regress_hoisted/value", bm_regress_h_value}, {"regress_hoisted/grad", bm_regress_h_grad},
+        {"chain/hand", bm_chain_hand},     {"chain/value", bm_chain_value},     {"chain/grad", bm_chain_grad},
+        {"alloc/hand", bm_alloc},
+    };
+    for (const entry& e : cases) benchmark::RegisterBenchmark(e.name, e.fn)->UseRealTime();
+
+    benchmark::AddCustomContext("compile_flags", CTGRAD_BENCH_FLAGS);
+    benchmark::AddCustomContext("n", std::to_string(N));
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
