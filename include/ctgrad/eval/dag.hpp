@@ -231,18 +231,27 @@ dag_state<dag<E>> make_dag_state(const E& e) {
     return s;
 }
 
-template <class T, class... Es, std::size_t... I, class Ctx>
+/// Which nodes a sweep reads from values computed before a loop instead of computing them:
+/// none by default. The fused loop marks the nodes that use no array (loop invariants).
+struct hoist_none {
+    template <class N> static constexpr bool invariant = false;
+};
+
+template <class T, class Hoist, class... Es, std::size_t... I, class Ctx>
 CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Es)>& v, typelist<Es...>, std::index_sequence<I...>,
-                                                      const Ctx& ctx, const double* lits) {
-    ((v[I] = forward_step<step_of<typename Es::node>::kind, typename step_of<typename Es::node>::tag, I, Es::a, Es::b>(v, ctx, lits)),
+                                                      const Ctx& ctx, const double* lits, const T* pre) {
+    ((v[I] = Hoist::template invariant<typename Es::node>
+                 ? pre[I]
+                 : forward_step<step_of<typename Es::node>::kind, typename step_of<typename Es::node>::tag, I, Es::a, Es::b>(v, ctx, lits)),
      ...);
 }
 
 /// Forward sweep: the value of every distinct node, each computed once.
-template <class T, class... Ns, class Ctx>
-CTGRAD_ALWAYS_INLINE constexpr std::array<T, sizeof...(Ns)> dag_forward(typelist<Ns...>, const Ctx& ctx, const double* lits) {
+template <class T, class Hoist = hoist_none, class... Ns, class Ctx>
+CTGRAD_ALWAYS_INLINE constexpr std::array<T, sizeof...(Ns)> dag_forward(typelist<Ns...>, const Ctx& ctx, const double* lits,
+                                                                        const T* pre = nullptr) {
     std::array<T, sizeof...(Ns)> v{};
-    dag_forward_steps<T>(v, typelist<Ns...>{}, std::index_sequence_for<Ns...>{}, ctx, lits);
+    dag_forward_steps<T, Hoist>(v, typelist<Ns...>{}, std::index_sequence_for<Ns...>{}, ctx, lits, pre);
     return v;
 }
 
@@ -275,18 +284,26 @@ CTGRAD_ALWAYS_INLINE constexpr T adjoint_of(const std::array<T, V>& adj) {
 }
 
 /// The value of `e` and its derivative by each of `Xs`, from one forward and one reverse
-/// sweep over the distinct nodes of `e`.
-template <class... Xs, class E, class T, class Ctx, class State>
-CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad(const E&, const Ctx& ctx, const State& state,
-                                                                                   T seed = T(1)) {
+/// sweep over the distinct nodes of `e`; the nodes `Hoist` marks are read from `pre`.
+template <class Hoist, class... Xs, class E, class T, class Ctx, class State>
+CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad_hoisted(const E&, const Ctx& ctx, const State& state,
+                                                                                           T seed, const T* pre) {
     using List = dag<E>;
-    const auto v = dag_forward<T>(List{}, ctx, state.lits.data());
+    const auto v = dag_forward<T, Hoist>(List{}, ctx, state.lits.data(), pre);
     if constexpr (sizeof...(Xs) == 0) {
         return {v[List::size - 1]};
     } else {
         const auto adj = dag_backward<List>(v, seed);
         return {v[List::size - 1], adjoint_of<Xs, List>(adj)...};
     }
+}
+
+/// The value of `e` and its derivative by each of `Xs`, from one forward and one reverse
+/// sweep over the distinct nodes of `e`.
+template <class... Xs, class E, class T, class Ctx, class State>
+CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad(const E& e, const Ctx& ctx, const State& state,
+                                                                                   T seed = T(1)) {
+    return dag_value_and_grad_hoisted<hoist_none, Xs...>(e, ctx, state, seed, static_cast<const T*>(nullptr));
 }
 
 /// The value of `e` in `ctx`, each distinct node computed once. Falls back to the tree when

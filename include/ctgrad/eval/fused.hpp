@@ -292,25 +292,58 @@ struct filter_scalar<typelist<Vars...>, Bindings...> {
 };
 
 /// For each reduction k at one element: its body's value, then d body / dw for each scalar w.
+/// Loop invariants of a reduction's body: its compound nodes that use no array. The loop reads
+/// their values, computed once before it (a call such as log(sigma) is not hoisted by the
+/// compiler, which must keep errno).
+template <class... Bindings>
+struct array_free {
+    template <class N>
+    static constexpr bool invariant = (is_unary<N> || is_binary<N>) && !uses_array<N, Bindings...>;
+};
+
+template <class Hoist, class List> inline constexpr bool hoists_any = false;
+template <class Hoist, class... Es>
+inline constexpr bool hoists_any<Hoist, typelist<Es...>> = (Hoist::template invariant<typename Es::node> || ...);
+
+/// The hoisting rule for a body: none when the body has no compound invariant.
+template <class Body, class... Bindings>
+using hoist_for = std::conditional_t<hoists_any<array_free<Bindings...>, dag<Body>>, array_free<Bindings...>, hoist_none>;
+
+/// The values of `body`'s nodes at element 0, read by the loop for its invariant nodes.
+template <class T, class... Bindings, class Body, class Map, class State>
+std::array<T, dag<Body>::size> loop_invariants(const Body&, const Map& map, std::size_t n, const State& state) {
+    if constexpr (std::is_same_v<hoist_for<Body, Bindings...>, hoist_none>) {
+        return {};
+    } else {
+        if (n == 0) return {};
+        return dag_forward<T>(dag<Body>{}, at_element<T>(map, 0), state.lits.data());
+    }
+}
+
 template <std::size_t Offset, class T, std::size_t M, std::size_t P>
 CTGRAD_ALWAYS_INLINE void copy_quantities(std::array<T, M>& out, const std::array<T, P>& q) {
     for (std::size_t j = 0; j != P; ++j) out[Offset + j] = q[j];
 }
 
-template <class T, std::size_t M, class... Ws, class Reductions, class States, class Ctx, std::size_t... K>
+template <class T, std::size_t M, class... Bindings, class... Ws, class Reductions, class States, class Pres, class Ctx,
+          std::size_t... K>
 CTGRAD_ALWAYS_INLINE std::array<T, M> element_quantities_at(typelist<Ws...>, const Reductions& reductions, const States& states,
-                                                            const Ctx& ctx, std::index_sequence<K...>) {
+                                                            const Pres& pres, const Ctx& ctx, std::index_sequence<K...>) {
     constexpr std::size_t per = 1 + sizeof...(Ws);
     std::array<T, M> out{};
-    (copy_quantities<K * per>(out, dag_value_and_grad<Ws...>(boost::hana::at_c<K>(reductions).a(), ctx,
-                                                                boost::hana::at_c<K>(states), T(1))), ...);
+    (copy_quantities<K * per>(
+         out, dag_value_and_grad_hoisted<hoist_for<std::remove_cvref_t<decltype(boost::hana::at_c<K>(reductions).a())>, Bindings...>,
+                                         Ws...>(boost::hana::at_c<K>(reductions).a(), ctx, boost::hana::at_c<K>(states), T(1),
+                                                boost::hana::at_c<K>(pres).data())),
+     ...);
     return out;
 }
 
-template <class T, std::size_t M, class... Ws, class Reductions, class States, class Ctx>
+template <class T, std::size_t M, class... Bindings, class... Ws, class Reductions, class States, class Pres, class Ctx>
 CTGRAD_ALWAYS_INLINE std::array<T, M> element_quantities(typelist<Ws...> ws, const Reductions& reductions, const States& states,
-                                                         const Ctx& ctx) {
-    return element_quantities_at<T, M>(ws, reductions, states, ctx, std::make_index_sequence<M / (1 + sizeof...(Ws))>{});
+                                                         const Pres& pres, const Ctx& ctx) {
+    return element_quantities_at<T, M, Bindings...>(ws, reductions, states, pres, ctx,
+                                                    std::make_index_sequence<M / (1 + sizeof...(Ws))>{});
 }
 
 /// The same quantities from the trees, with symbolic derivatives (the fallback for stateful
@@ -367,8 +400,11 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     const bool consistent = hana::fold_left(states, true, [](bool ok, const auto& st) { return ok && st.consistent; });
     constexpr std::size_t M = K * per_reduction;
 
+    const auto pres = hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
+        return hana::make_tuple(loop_invariants<T, Bindings...>(reductions[k].a(), map, n, states[k])...);
+    });
     const auto dag_quantities = [&](std::size_t i) {
-        return element_quantities<T, M>(ScalarVars{}, reductions, states, at_element<T>(map, i));
+        return element_quantities<T, M, Bindings...>(ScalarVars{}, reductions, states, pres, at_element<T>(map, i));
     };
     const std::array<T, M> totals = [&] {
         if constexpr (K == 0) {
