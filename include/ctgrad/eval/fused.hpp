@@ -18,7 +18,6 @@
 #include <boost/hana/at.hpp>
 #include <boost/hana/at_key.hpp>
 #include <boost/hana/concat.hpp>
-#include <boost/hana/flatten.hpp>
 #include <boost/hana/fold_left.hpp>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/range.hpp>
@@ -36,7 +35,6 @@
 
 #include <array>
 #include <cstddef>
-#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
