@@ -8,5 +8,6 @@
 #include <ctgrad/eval/fused.hpp>
 #include <ctgrad/core/reductions.hpp>
 #include <ctgrad/io/to_string.hpp>
+#include <ctgrad/tensor.hpp>
 
 #endif

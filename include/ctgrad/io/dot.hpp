@@ -1,0 +1,208 @@
+// Graphviz DOT pictures of graphs:
+//   to_dot(e)               a symbolic expression, each distinct node once (d(f, x) is one too);
+//   to_dot(t, names)        a tensor statement (forward graph), leaves labelled with their
+//                           names and shapes, leaves that require grad filled;
+//   to_dot_backward(t, names) the graph backward() walks: grad_fn nodes (MulBackward0, ...)
+//                           down to AccumulateGrad of each leaf, as torchviz draws it.
+// Render with Graphviz: `dot -Tsvg graph.dot -o graph.svg`.
+#ifndef CTGRAD_IO_DOT_HPP
+#define CTGRAD_IO_DOT_HPP
+
+#include <ctgrad/autograd/print.hpp>
+#include <ctgrad/autograd/tensor.hpp>
+#include <ctgrad/io/to_string.hpp>
+
+#include <cstddef>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ctgrad {
+
+/// Names for the tensors of a picture: `{{"x", x}, {"w", w}}`.
+template <class T>
+using dot_names = std::vector<std::pair<std::string, basic_tensor<T>>>;
+
+namespace detail {
+
+inline std::string dot_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (c == '\n') out += "\\n";
+        else out += c;
+    }
+    return out;
+}
+
+/// Collects nodes and edges; a node has an id "n<k>".
+class dot_writer {
+public:
+    std::size_t add_node(const std::string& label, std::string_view attributes = {}) {
+        const std::size_t id = count_++;
+        body_ << "  n" << id << " [label=\"" << dot_escape(label) << '"';
+        if (!attributes.empty()) body_ << ", " << attributes;
+        body_ << "];\n";
+        return id;
+    }
+    void add_edge(std::size_t from, std::size_t to) { body_ << "  n" << from << " -> n" << to << ";\n"; }
+    [[nodiscard]] std::string str(std::string_view name) const {
+        return "digraph " + std::string(name) +
+               " {\n  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\"];\n" +
+               body_.str() + "}\n";
+    }
+
+private:
+    std::ostringstream body_;
+    std::size_t count_ = 0;
+};
+
+template <class Op> inline constexpr bool is_ipow_op = false;
+template <std::intmax_t N> inline constexpr bool is_ipow_op<ipow_op<N>> = true;
+
+template <class Op>
+std::string op_label() {
+    if constexpr (is_ipow_op<Op>) return "^" + std::to_string(Op::exponent);
+    else if constexpr (std::is_same_v<Op, neg_op>) return "neg";
+    else return std::string(Op::name);
+}
+
+template <class N> inline constexpr char type_key = 0;
+
+/// A symbolic expression: nodes without runtime state are shared by type.
+struct symbolic_dot {
+    dot_writer out;
+    std::vector<std::pair<const void*, std::size_t>> seen;
+
+    template <class E>
+    std::size_t visit(const E& e) {
+        if constexpr (!has_state<E>) {
+            for (const auto& [key, id] : seen)
+                if (key == &type_key<E>) return id;
+        }
+        std::size_t id = 0;
+        if constexpr (is_variable<E>) {
+            id = out.add_node(std::string(E::name()), "shape=ellipse");
+        } else if constexpr (is_constant<E>) {
+            id = out.add_node(to_string(e).str(), "shape=plaintext, style=\"\"");
+        } else if constexpr (is_literal<E>) {
+            id = out.add_node(python_repr(e.value), "shape=plaintext, style=\"\"");
+        } else if constexpr (is_unary<E>) {
+            const std::size_t a = visit(e.a());
+            id = out.add_node(op_label<op_t<E>>());
+            out.add_edge(a, id);
+        } else {
+            const std::size_t l = visit(e.l());
+            const std::size_t r = visit(e.r());
+            id = out.add_node(op_label<op_t<E>>());
+            out.add_edge(l, id);
+            out.add_edge(r, id);
+        }
+        if constexpr (!has_state<E>) seen.emplace_back(&type_key<E>, id);
+        return id;
+    }
+};
+
+template <class T>
+std::string tensor_label(const targ<T>& a, const dot_names<T>& names) {
+    if (!a.t) return python_repr(static_cast<double>(a.number));
+    std::string label = "tensor";
+    for (const auto& [name, t] : names)
+        if (t.defined() && t.impl_ptr() == a.t) label = name;
+    label += "\n" + a.t->shape.str();
+    if (a.t->grad_fn) label += "\n" + a.t->grad_fn->name();
+    else if (a.t->requires_grad) label += "\nrequires_grad";
+    return label;
+}
+
+/// A tensor statement: returns the node id and the node's shape.
+template <class E, std::size_t Off, class T, std::size_t L>
+std::pair<std::size_t, tensor_size> tensor_dot(dot_writer& out, const std::array<targ<T>, L>& args, const dot_names<T>& names) {
+    if constexpr (is_variable<E>) {
+        const targ<T>& a = args[Off];
+        const bool leaf_grad = a.t && a.t->requires_grad && !a.t->grad_fn;
+        const std::string attrs = !a.t ? "shape=plaintext, style=\"\"" : leaf_grad ? "fillcolor=lightblue" : "";
+        return {out.add_node(tensor_label(a, names), attrs), a.t ? a.t->shape : tensor_size{}};
+    } else if constexpr (is_constant<E>) {
+        return {out.add_node(to_string(E{}).str(), "shape=plaintext, style=\"\""), tensor_size{}};
+    } else if constexpr (is_unary<E>) {
+        const auto [a, shape] = tensor_dot<typename E::operand_type, Off>(out, args, names);
+        const tensor_size s = is_reduction<E> ? tensor_size{} : shape;
+        const std::size_t id = out.add_node(op_label<op_t<E>>() + "\n" + s.str());
+        out.add_edge(a, id);
+        return {id, s};
+    } else {
+        using Lt = typename E::left_type;
+        const auto [l, ls] = tensor_dot<Lt, Off>(out, args, names);
+        const auto [r, rs] = tensor_dot<typename E::right_type, Off + slot_count<Lt>>(out, args, names);
+        const tensor_size s = broadcast_shapes(ls, rs);
+        const std::size_t id = out.add_node(op_label<op_t<E>>() + "\n" + s.str());
+        out.add_edge(l, id);
+        out.add_edge(r, id);
+        return {id, s};
+    }
+}
+
+template <class T>
+void backward_dot(dot_writer& out, const grad_fn& f, std::size_t parent, bool has_parent, const dot_names<T>& names,
+                  std::vector<std::pair<std::string, std::size_t>>& seen) {
+    std::ostringstream key;
+    key << f;
+    for (const auto& [k, id] : seen)
+        if (k == key.str()) {
+            if (has_parent) out.add_edge(id, parent);
+            return;
+        }
+    std::string label = f.name();
+    std::string attrs;
+    if (label.starts_with("torch::autograd::")) {
+        label.erase(0, 17);
+        attrs = "fillcolor=lightblue";
+        std::ostringstream k2;
+        for (const auto& [name, t] : names) {
+            k2.str("");
+            k2 << grad_fn("torch::autograd::AccumulateGrad", static_cast<const void*>(t.impl_ptr().get()), {});
+            if (k2.str() == key.str()) label += "\n" + name + " " + t.shape().str();
+        }
+    }
+    const std::size_t id = out.add_node(label, attrs);
+    seen.emplace_back(key.str(), id);
+    if (has_parent) out.add_edge(id, parent);
+    for (const auto& edge : f.next_functions())
+        if (edge.function) backward_dot(out, edge.function, id, true, names, seen);
+}
+
+}  // namespace detail
+
+/// DOT for a symbolic expression (or a derivative: `to_dot(d(f, x))`).
+template <class E> requires expression<E>
+std::string to_dot(const E& e) {
+    detail::symbolic_dot g;
+    g.visit(e);
+    return g.out.str("expression");
+}
+
+/// DOT for a tensor statement: its operations, with shapes, over its tensors and numbers.
+template <class T, class E, std::size_t L>
+std::string to_dot(const tensor_expr<T, E, L>& e, const dot_names<T>& names = {}) {
+    detail::dot_writer out;
+    detail::tensor_dot<E, 0>(out, e.args, names);
+    return out.str("statement");
+}
+
+/// DOT for the backward graph of a tensor or statement: grad_fn nodes down to the leaves'
+/// AccumulateGrad (named when `names` holds the leaf).
+template <class X> requires tensor_like<X>
+std::string to_dot_backward(const X& t, const dot_names<typename X::value_type>& names = {}) {
+    detail::dot_writer out;
+    std::vector<std::pair<std::string, std::size_t>> seen;
+    const grad_fn f = t.grad_fn();
+    if (f) detail::backward_dot(out, f, 0, false, names, seen);
+    return out.str("backward");
+}
+
+}  // namespace ctgrad
+
+#endif

@@ -1,0 +1,827 @@
+"""Catalogue of small torch.autograd scenarios: the expected output of ctgrad's C++ twin.
+
+    /usr/bin/python3 test/oracle/scenarios.py                 # every scenario, in order
+    /usr/bin/python3 test/oracle/scenarios.py grad_mul        # one scenario
+    /usr/bin/python3 test/oracle/scenarios.py 'error_*' print_nan_inf   # shell-style patterns
+    /usr/bin/python3 test/oracle/scenarios.py --list          # the names, one a line
+
+Each scenario prints a header line "== <name>" and then only plain print(...) output (tensors,
+bools, grads, grad_fn names, item() values), so that a C++ program printing the same lines can
+be compared with it line by line (test/oracle/compare.py). Lines beginning with "# " are
+explanations; compare.py ignores them. Needs torch 1.13, the version ctgrad reproduces.
+
+Rules for new scenarios: deterministic (torch.manual_seed before every randn), small, only the
+torch API the C++ Tensor mirrors (torch.tensor/zeros/ones/randn/arange, arithmetic operators,
+exp/log/sin/cos/tanh/sigmoid/relu/sqrt/abs, sum/mean/pow, backward/grad/grad_fn/is_leaf/
+requires_grad/requires_grad_/retain_grad/zero_/item/detach/data, torch.no_grad, -= += *=), and
+grad_fn printed via .name() (never the object, whose repr holds an address). Errors are
+printed as "<ExceptionType>: <first line of the message>".
+"""
+import fnmatch
+import sys
+
+import torch
+
+F64 = torch.float64
+
+SCENARIOS = []
+
+
+def scenario(fn):
+    SCENARIOS.append(fn)
+    return fn
+
+
+def show_error(e):
+    lines = str(e).splitlines()
+    print(f"{type(e).__name__}:", lines[0] if lines else "")
+
+
+def fn_name(t):
+    """grad_fn name of t, or None for a leaf / a tensor outside the graph."""
+    return t.grad_fn.name() if t.grad_fn is not None else None
+
+
+def next_fns(t):
+    return [(f.name() if f is not None else None, i) for f, i in t.grad_fn.next_functions]
+
+
+def vec(requires_grad=True, dtype=None):
+    """The catalogue's standard mixed-sign vector."""
+    return torch.tensor([0.5, 1.5, -2.0], requires_grad=requires_grad, dtype=dtype)
+
+
+def pos(requires_grad=True, dtype=None):
+    """A positive vector, for log / sqrt / pow 0.5."""
+    return torch.tensor([0.25, 1.0, 4.0], requires_grad=requires_grad, dtype=dtype)
+
+
+def unary_grad(make_x, op):
+    """y = op(x); y.sum().backward(); prints y, its grad_fn name and x.grad."""
+    x = make_x()
+    y = op(x)
+    print(y)
+    print(fn_name(y))
+    y.sum().backward()
+    print(x.grad)
+
+
+# ---------------------------------------------------------------------------
+# Gradients of every op
+# ---------------------------------------------------------------------------
+@scenario
+def grad_add():
+    x = vec()
+    y = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    z = x + y
+    print(z)
+    print(fn_name(z))
+    z.sum().backward()
+    print(x.grad)
+    print(y.grad)
+
+
+@scenario
+def grad_sub():
+    x = vec()
+    y = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    z = x - y
+    print(z)
+    print(fn_name(z))
+    z.sum().backward()
+    print(x.grad)
+    print(y.grad)
+
+
+@scenario
+def grad_mul():
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    z = x * y
+    print(z)
+    print(fn_name(z))
+    z.sum().backward()
+    print(x.grad)
+    print(y.grad)
+
+
+@scenario
+def grad_div():
+    x = vec()
+    y = torch.tensor([4.0, -5.0, 8.0], requires_grad=True)
+    z = x / y
+    print(z)
+    print(fn_name(z))
+    z.sum().backward()
+    print(x.grad)
+    print(y.grad)
+
+
+@scenario
+def grad_neg():
+    unary_grad(vec, lambda x: -x)
+
+
+@scenario
+def grad_pow2():
+    unary_grad(vec, lambda x: x ** 2)
+
+
+@scenario
+def grad_pow3():
+    unary_grad(vec, lambda x: x.pow(3))
+
+
+@scenario
+def grad_pow_half():
+    unary_grad(pos, lambda x: x ** 0.5)
+
+
+@scenario
+def grad_exp():
+    unary_grad(vec, torch.exp)
+
+
+@scenario
+def grad_log():
+    unary_grad(pos, torch.log)
+
+
+@scenario
+def grad_sin():
+    unary_grad(vec, torch.sin)
+
+
+@scenario
+def grad_cos():
+    unary_grad(vec, torch.cos)
+
+
+@scenario
+def grad_tanh():
+    unary_grad(vec, torch.tanh)
+
+
+@scenario
+def grad_sigmoid():
+    unary_grad(vec, torch.sigmoid)
+
+
+@scenario
+def grad_relu():
+    print("# relu'(0) is 0")
+    unary_grad(lambda: torch.tensor([0.5, 0.0, -2.0], requires_grad=True), torch.relu)
+
+
+@scenario
+def grad_sqrt():
+    unary_grad(pos, torch.sqrt)
+
+
+@scenario
+def grad_abs():
+    print("# abs'(0) is 0 (sign(0))")
+    unary_grad(lambda: torch.tensor([0.5, 0.0, -2.0], requires_grad=True), torch.abs)
+
+
+@scenario
+def grad_sum():
+    x = vec()
+    s = x.sum()
+    print(s)
+    print(fn_name(s))
+    s.backward()
+    print(x.grad)
+
+
+@scenario
+def grad_mean():
+    x = vec()
+    m = x.mean()
+    print(m)
+    print(fn_name(m))
+    m.backward()
+    print(x.grad)
+
+
+@scenario
+def grad_chain():
+    print("# a small composite: mean((w*x + b - y)**2)")
+    w = torch.tensor(0.5, requires_grad=True)
+    b = torch.tensor(-1.0, requires_grad=True)
+    x = torch.tensor([1.0, 2.0, 3.0])
+    y = torch.tensor([0.0, 1.0, 1.0])
+    loss = ((w * x + b - y) ** 2).mean()
+    print(loss)
+    loss.backward()
+    print(w.grad)
+    print(b.grad)
+    print(w.grad.item(), b.grad.item())
+
+
+# ---------------------------------------------------------------------------
+# Accumulation, zero_, no_grad
+# ---------------------------------------------------------------------------
+@scenario
+def grad_accumulation():
+    x = vec()
+    (x * x).sum().backward()
+    print(x.grad)
+    (x * 3.0).sum().backward()
+    print(x.grad)
+
+
+@scenario
+def grad_zero():
+    x = vec()
+    (x * x).sum().backward()
+    print(x.grad)
+    g = x.grad
+    x.grad.zero_()
+    print(x.grad)
+    print(g)
+    (x * 2.0).sum().backward()
+    print(x.grad)
+
+
+@scenario
+def no_grad_basic():
+    x = vec()
+    print(torch.is_grad_enabled())
+    with torch.no_grad():
+        print(torch.is_grad_enabled())
+        y = x * 2.0
+        print(y)
+        print(y.requires_grad, y.is_leaf, fn_name(y))
+    print(torch.is_grad_enabled())
+    z = x * 2.0
+    print(z.requires_grad, z.is_leaf, fn_name(z))
+
+
+@scenario
+def no_grad_rebind():
+    print("# w = w - lr*grad under no_grad: a new tensor, leaf, no longer requires grad")
+    w = vec()
+    (w * w).sum().backward()
+    print(w.grad)
+    with torch.no_grad():
+        w = w - 0.1 * w.grad
+    print(w)
+    print(w.requires_grad, w.is_leaf, w.grad)
+
+
+@scenario
+def no_grad_inplace():
+    print("# w -= lr*grad under no_grad: same leaf, still requires grad, grad kept")
+    w = vec()
+    (w * w).sum().backward()
+    with torch.no_grad():
+        w -= 0.1 * w.grad
+    print(w)
+    print(w.requires_grad, w.is_leaf, fn_name(w))
+    print(w.grad)
+    w.grad.zero_()
+    (w * w).sum().backward()
+    print(w.grad)
+
+
+@scenario
+def no_grad_inplace_ops():
+    w = vec()
+    with torch.no_grad():
+        w += 1.0
+        print(w)
+        w *= 2.0
+        print(w)
+        w -= torch.tensor([1.0, 1.0, 1.0])
+    print(w)
+    print(w.requires_grad, w.is_leaf)
+
+
+# ---------------------------------------------------------------------------
+# Leaves, non-leaves, retain_grad, detach, requires_grad_, data, item
+# ---------------------------------------------------------------------------
+@scenario
+def nonleaf_grad_none():
+    print("# reading .grad of a non-leaf gives None (plus a UserWarning on stderr)")
+    x = vec()
+    y = x * 2.0
+    y.sum().backward()
+    print(y.grad)
+    print(x.grad)
+
+
+@scenario
+def retain_grad():
+    x = vec()
+    y = x * 2.0
+    y.retain_grad()
+    z = (y * y).sum()
+    z.backward()
+    print(y.grad)
+    print(x.grad)
+    print(y.is_leaf, y.requires_grad)
+
+
+@scenario
+def backward_gradient():
+    x = vec()
+    y = x * x
+    y.backward(torch.tensor([1.0, 0.1, 0.01]))
+    print(x.grad)
+
+
+@scenario
+def backward_gradient_rank2():
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * 3.0
+    y.backward(torch.ones(2, 2))
+    print(x.grad)
+
+
+@scenario
+def leaf_flags():
+    a = torch.tensor([1.0, 2.0])
+    b = torch.tensor([1.0, 2.0], requires_grad=True)
+    print(a.is_leaf, a.requires_grad, a.grad, fn_name(a))
+    print(b.is_leaf, b.requires_grad, b.grad, fn_name(b))
+    c = a * 2.0
+    d = b * 2.0
+    print(c.is_leaf, c.requires_grad, fn_name(c))
+    print(d.is_leaf, d.requires_grad, fn_name(d))
+    e = a + b
+    print(e.is_leaf, e.requires_grad, fn_name(e))
+
+
+@scenario
+def detach_flags():
+    x = vec()
+    y = x * 2.0
+    d = y.detach()
+    print(d)
+    print(d.is_leaf, d.requires_grad, fn_name(d))
+    dx = x.detach()
+    print(dx)
+    print(dx.is_leaf, dx.requires_grad)
+    print("# detach shares storage")
+    with torch.no_grad():
+        dx *= 10.0
+    print(x)
+
+
+@scenario
+def requires_grad_inplace():
+    x = torch.tensor([1.0, -1.0, 2.0])
+    print(x.requires_grad)
+    r = x.requires_grad_()
+    print(x.requires_grad, r.requires_grad, x.is_leaf)
+    print(x)
+    (x * x).sum().backward()
+    print(x.grad)
+    x.requires_grad_(False)
+    print(x.requires_grad)
+    print(x)
+
+
+@scenario
+def data_shares_storage():
+    x = vec()
+    d = x.data
+    print(d)
+    print(d.requires_grad, d.is_leaf)
+    d *= 2.0
+    print(x)
+    d -= 1.0
+    print(x)
+    print(x.requires_grad, x.is_leaf)
+
+
+@scenario
+def item_values():
+    a = torch.tensor(2.5)
+    print(a.item())
+    b = torch.tensor([0.1])
+    print(b.item())
+    c = torch.tensor([0.1], dtype=F64)
+    print(c.item())
+    x = vec()
+    s = (x * x).sum()
+    print(s.item())
+    m = x.mean()
+    print(m.item())
+    print(torch.tensor([[3.0]]).item())
+
+
+# ---------------------------------------------------------------------------
+# Broadcasting and Python scalars
+# ---------------------------------------------------------------------------
+@scenario
+def broadcast_1x1_4x1():
+    a = torch.tensor([[2.0]], requires_grad=True)
+    b = torch.tensor([[1.0], [2.0], [3.0], [4.0]], requires_grad=True)
+    c = a * b
+    print(c)
+    c.sum().backward()
+    print(a.grad)
+    print(b.grad)
+
+
+@scenario
+def broadcast_0d_vector():
+    s = torch.tensor(3.0, requires_grad=True)
+    v = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    c = s * v + s
+    print(c)
+    c.sum().backward()
+    print(s.grad)
+    print(v.grad)
+
+
+@scenario
+def python_scalars():
+    x = vec()
+    for y in (x + 1, 1 + x, x - 1, 2 - x, 2 * x, x * 2, x / 2, 1 / x, x ** 2, 2 ** x):
+        print(y)
+        print(fn_name(y))
+    print("# 1/x is reciprocal(x)*1: MulBackward0 over ReciprocalBackward0")
+    print(next_fns(1 / x))
+    (1 / x + 2 ** x).sum().backward()
+    print(x.grad)
+
+
+# ---------------------------------------------------------------------------
+# grad_fn names and next_functions
+# ---------------------------------------------------------------------------
+@scenario
+def grad_fn_names():
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    print(fn_name(x))
+    for t in (x + y, x - y, x * y, x / y, -x, x ** 2, x ** 0.5, x.pow(3), x.exp(), x.log(),
+              x.sin(), x.cos(), x.tanh(), x.sigmoid(), x.relu(), x.sqrt(), x.abs(),
+              x.sum(), x.mean()):
+        print(fn_name(t))
+
+
+@scenario
+def next_functions():
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    c = torch.tensor([1.0, 1.0, 1.0])
+    z = x * y
+    print(next_fns(z))
+    w = z + c
+    print(next_fns(w))
+    s = w.sum()
+    print(next_fns(s))
+    print(next_fns(x * 2.0))
+    print(next_fns(-x))
+    print(next_fns(x.exp()))
+    print(next_fns(c * x))
+
+
+# ---------------------------------------------------------------------------
+# Ranks and dtypes
+# ---------------------------------------------------------------------------
+@scenario
+def rank0():
+    x = torch.tensor(2.0, requires_grad=True)
+    print(x)
+    y = x * x * x
+    print(y)
+    y.backward()
+    print(x.grad)
+    print(x.grad.item())
+
+
+@scenario
+def rank2_grad():
+    x = torch.tensor([[1.0, -2.0, 3.0], [0.5, 0.25, -4.0]], requires_grad=True)
+    y = (x * x).sum()
+    print(y)
+    y.backward()
+    print(x.grad)
+    m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    n = m.mean()
+    n.backward()
+    print(m.grad)
+
+
+@scenario
+def float64_grad():
+    x = vec(dtype=F64)
+    print(x)
+    y = x.exp() * x
+    print(y)
+    y.sum().backward()
+    print(x.grad)
+    print(y.sum().item())
+
+
+@scenario
+def float64_mixed_python_scalar():
+    x = torch.tensor([1.0, 2.0], dtype=F64, requires_grad=True)
+    y = x / 3
+    print(y)
+    print(y.sum().item())
+    z = torch.tensor([1.0, 2.0], dtype=F64) * 0.1
+    print(z)
+    print(z.sum().item())
+
+
+# ---------------------------------------------------------------------------
+# Errors (exact messages, first line only)
+# ---------------------------------------------------------------------------
+@scenario
+def error_backward_nonscalar():
+    x = vec()
+    y = x * 2.0
+    try:
+        y.backward()
+    except RuntimeError as e:
+        show_error(e)
+
+
+@scenario
+def error_no_grad_fn():
+    x = torch.tensor([1.0, 2.0])
+    s = x.sum()
+    try:
+        s.backward()
+    except RuntimeError as e:
+        show_error(e)
+    x = vec()
+    with torch.no_grad():
+        s = (x * x).sum()
+    try:
+        s.backward()
+    except RuntimeError as e:
+        show_error(e)
+
+
+@scenario
+def error_inplace_leaf():
+    x = vec()
+    try:
+        x -= 1.0
+    except RuntimeError as e:
+        show_error(e)
+    print(x)
+    try:
+        x *= 2.0
+    except RuntimeError as e:
+        show_error(e)
+    print(x)
+
+
+@scenario
+def error_backward_twice():
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    s = (x * y).sum()
+    s.backward()
+    print(x.grad)
+    try:
+        s.backward()
+    except RuntimeError as e:
+        show_error(e)
+    print(x.grad)
+
+
+@scenario
+def error_version_counter():
+    print("# a saved leaf modified under no_grad")
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    z = x * y
+    with torch.no_grad():
+        y += 1.0
+    try:
+        z.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    print("# a saved non-leaf modified in place")
+    a = x * 2.0
+    b = a * a
+    a += 1.0
+    try:
+        b.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    print("# float64")
+    u = vec(dtype=F64)
+    v = u.exp()
+    v *= 2.0
+    try:
+        v.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+
+
+@scenario
+def error_item_multi():
+    print("# a ValueError, not a RuntimeError")
+    try:
+        torch.tensor([1.0, 2.0, 3.0]).item()
+    except (RuntimeError, ValueError) as e:
+        show_error(e)
+
+
+@scenario
+def error_broadcast_mismatch():
+    try:
+        torch.ones(3) + torch.ones(4)
+    except RuntimeError as e:
+        show_error(e)
+    try:
+        torch.ones(2, 3) * torch.ones(3, 2)
+    except RuntimeError as e:
+        show_error(e)
+
+
+# ---------------------------------------------------------------------------
+# Printing
+# ---------------------------------------------------------------------------
+@scenario
+def print_integers():
+    print(torch.tensor([1.0, 2.0, 3.0]))
+    print(torch.tensor([-1.0, 0.0, 100.0]))
+    print(torch.tensor(56.0))
+    print(torch.zeros(3))
+    print(torch.ones(2, 2))
+    print(torch.tensor([123456.0, 7.0]))
+
+
+@scenario
+def print_mixed_signs():
+    print(torch.tensor([0.5, -1.25, 3.0]))
+    print(torch.tensor([-0.0, 0.1, -0.1234567]))
+    print(torch.tensor([1.0, -10.5, 100.25, -1000.125]))
+    print(torch.tensor(-0.5))
+
+
+@scenario
+def print_sci_small():
+    print(torch.tensor([1e-5, 2e-5, 3e-5]))
+    print(torch.tensor([1e-5, -1.0]))
+    print(torch.tensor(1e-5))
+
+
+@scenario
+def print_sci_large():
+    print(torch.tensor([1e9, 2.5e9]))
+    print(torch.tensor([1e9, 1.0]))
+    print(torch.tensor(1e9))
+
+
+@scenario
+def print_sci_mixed():
+    print(torch.tensor([1e-3, 1e4]))
+    print(torch.tensor([1e-3, 1e3]))
+    print(torch.tensor([1e-4, 1.0, 1e4]))
+    print(torch.tensor([0.001, 0.01, 0.1]))
+
+
+@scenario
+def print_nan_inf():
+    nan, inf = float("nan"), float("inf")
+    print(torch.tensor([nan, inf, -inf, 1.0]))
+    print(torch.tensor([nan, 0.5]))
+    print(torch.tensor([inf, 1e-5]))
+    print(torch.tensor(nan))
+    print(torch.tensor([1.0, 2.0]) / torch.tensor([0.0, 0.0]))
+    print(torch.tensor([-1.0]).log())
+
+
+@scenario
+def print_long_wrap():
+    print(torch.arange(30.0) / 7)
+    print(torch.arange(20.0))
+    print(torch.arange(30.0) * 1e5)
+
+
+@scenario
+def print_matrix():
+    print(torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    print(torch.tensor([[0.5, -1.5], [1e-5, 2.0]]))
+    print(torch.zeros(2, 3))
+    print(torch.tensor([[1.0], [2.0]]))
+    print((torch.arange(24.0) / 7).pow(2) - 10)
+
+
+@scenario
+def print_float64():
+    print(torch.tensor([1.0, 2.0], dtype=F64))
+    print(torch.tensor([0.1, 0.2, 0.3], dtype=F64))
+    print(torch.tensor(1.5, dtype=F64))
+    print(torch.tensor([[1e-5, 1.0], [2.0, 3.0]], dtype=F64))
+    print(torch.tensor([1.0, 2.0], dtype=F64, requires_grad=True))
+    print(torch.zeros(2, dtype=F64))
+
+
+@scenario
+def print_requires_grad():
+    print(torch.tensor([1.0, 2.0, 3.0], requires_grad=True))
+    print(torch.tensor(0.5, requires_grad=True))
+    print(torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True))
+    print((torch.arange(30.0) / 7).requires_grad_())
+    print(torch.tensor([1e-5, 1.0], requires_grad=True))
+
+
+@scenario
+def print_grad_fn():
+    x = vec()
+    print(x * 2.0)
+    print((x * x).sum())
+    print(x.mean())
+    print(torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True) + 1)
+    print(vec(dtype=F64) * 2.0)
+    print(torch.arange(30.0).requires_grad_() / 7)
+
+
+# ---------------------------------------------------------------------------
+# randn
+# ---------------------------------------------------------------------------
+def randn_seed(seed):
+    for n in (5, 16, 17, 40):
+        torch.manual_seed(seed)
+        print(torch.randn(n))
+
+
+@scenario
+def randn_seed0():
+    randn_seed(0)
+
+
+@scenario
+def randn_seed1():
+    randn_seed(1)
+
+
+@scenario
+def randn_seed42():
+    randn_seed(42)
+
+
+@scenario
+def randn_rank2():
+    torch.manual_seed(0)
+    print(torch.randn(10, 1))
+    torch.manual_seed(0)
+    print(torch.randn(3, 4))
+    torch.manual_seed(42)
+    print(torch.randn(3, 4))
+
+
+@scenario
+def randn_float64():
+    for seed in (0, 1, 42):
+        for n in (5, 16, 17):
+            torch.manual_seed(seed)
+            print(torch.randn(n, dtype=F64))
+    torch.manual_seed(0)
+    print(torch.randn(3, 4, dtype=F64))
+
+
+@scenario
+def randn_consecutive():
+    print("# two draws after one seed continue the stream")
+    torch.manual_seed(0)
+    print(torch.randn(3))
+    print(torch.randn(3))
+    torch.manual_seed(0)
+    print(torch.randn(6))
+
+
+@scenario
+def randn_requires_grad():
+    torch.manual_seed(0)
+    w = torch.randn(3).requires_grad_()
+    print(w)
+    (w * w).sum().backward()
+    print(w.grad)
+
+
+# ---------------------------------------------------------------------------
+def main(argv):
+    args = argv[1:]
+    if args and args[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    if args and args[0] == "--list":
+        for fn in SCENARIOS:
+            print(fn.__name__)
+        return 0
+    selected = [fn for fn in SCENARIOS
+                if not args or any(fnmatch.fnmatchcase(fn.__name__, p) for p in args)]
+    if not selected:
+        print(f"scenarios.py: no scenario matches {' '.join(args)}", file=sys.stderr)
+        return 2
+    for fn in selected:
+        print(f"== {fn.__name__}")
+        fn()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
