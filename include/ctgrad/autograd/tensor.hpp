@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -353,6 +354,13 @@ template <class Op, class A> inline constexpr std::size_t slot_count<unary<Op, A
 template <class Op, class L, class R>
 inline constexpr std::size_t slot_count<binary<Op, L, R>> = slot_count<L> + slot_count<R>;
 
+/// uses_slot<E>::value<K>: whether slot K occurs in E.
+template <class E>
+struct uses_slot {
+    template <std::size_t K>
+    static constexpr bool value = depends_on<E, tslot<K>>;
+};
+
 /// Whether backward reads no value (sums and differences only): such a statement keeps
 /// nothing that a second backward could miss.
 template <class E> inline constexpr bool linear_statement = is_variable<E> || is_constant<E>;
@@ -364,6 +372,17 @@ inline constexpr bool linear_statement<binary<Op, L, R>> =
     (std::is_same_v<Op, add_op> || std::is_same_v<Op, sub_op>) && linear_statement<L> && linear_statement<R>;
 
 // ---- PyTorch's names -------------------------------------------------------------------
+
+}  // namespace detail
+
+/// 1 / a, as torch.reciprocal;  d/da = -r^2.  `2.0 / x` is `reciprocal(x) * 2.0`, as in PyTorch.
+struct reciprocal_op : detail::op_base<"reciprocal", notation::function> {
+    template <class T> static constexpr T value(T a) { return T(1) / a; }
+    template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_neg(make_mul(r, r)); }
+};
+
+namespace detail {
+
 
 template <class Op> inline constexpr std::string_view backward_name = "";
 template <> inline constexpr std::string_view backward_name<add_op> = "AddBackward0";
@@ -384,6 +403,7 @@ template <> inline constexpr std::string_view backward_name<log1p_op> = "Log1PBa
 template <> inline constexpr std::string_view backward_name<expm1_op> = "Expm1Backward0";
 template <> inline constexpr std::string_view backward_name<abs_op> = "AbsBackward0";
 template <> inline constexpr std::string_view backward_name<relu_op> = "ReluBackward0";
+template <> inline constexpr std::string_view backward_name<reciprocal_op> = "ReciprocalBackward0";
 template <> inline constexpr std::string_view backward_name<sum_op> = "SumBackward0";
 template <> inline constexpr std::string_view backward_name<mean_op> = "MeanBackward0";
 
@@ -480,6 +500,74 @@ struct statement {
 [[noreturn]] inline void throw_unsupported_broadcast(const tensor_size& a, const tensor_size& out) {
     throw error("ctgrad: broadcasting a tensor of shape " + a.str() + " to " + out.str() +
                 " is not supported; an operand must have the result's number of elements or a single element");
+}
+
+/// M sums over i < n of value(i) (a std::array<T, M>), each added in the order of PyTorch
+/// 1.13's CPU sum kernel (cascade_sum with 32-byte vectors, as built for AVX2): the same
+/// order gives the same float bits as torch.sum and as the reduction of a broadcast gradient.
+/// Each value(i) is computed once, in increasing i within each block.
+template <class T, std::size_t M, class F>
+std::array<T, M> torch_sum(std::size_t n, const F& value) {
+    using A = std::array<T, M>;
+    constexpr std::size_t lanes = 32 / sizeof(T);
+    const auto add = [](A& a, const A& b) {
+        for (std::size_t m = 0; m != M; ++m) a[m] += b[m];
+    };
+    // row_sum with 4 interleaved accumulators and 4 cascade levels over `size` rows of 4;
+    // Acc is A or a vector of lanes A's.
+    const auto multi_row_sum = [](std::size_t size, const auto& load, auto zero, const auto& plus) {
+        using Acc = decltype(zero);
+        constexpr std::size_t levels = 4;
+        const std::size_t bits = size <= 2 ? 1 : static_cast<std::size_t>(std::bit_width(size - 1));
+        const std::size_t level_power = std::max<std::size_t>(4, bits / levels);
+        const std::size_t level_step = std::size_t(1) << level_power;
+        const std::size_t level_mask = level_step - 1;
+        std::array<std::array<Acc, 4>, levels> acc;
+        for (auto& r : acc) r.fill(zero);
+        std::size_t i = 0;
+        while (i + level_step <= size) {
+            for (std::size_t j = 0; j != level_step; ++j, ++i)
+                for (std::size_t k = 0; k != 4; ++k) plus(acc[0][k], load(i, k));
+            for (std::size_t j = 1; j != levels; ++j) {
+                for (std::size_t k = 0; k != 4; ++k) {
+                    plus(acc[j][k], acc[j - 1][k]);
+                    acc[j - 1][k] = zero;
+                }
+                if ((i & (level_mask << (j * level_power))) != 0) break;
+            }
+        }
+        for (; i < size; ++i)
+            for (std::size_t k = 0; k != 4; ++k) plus(acc[0][k], load(i, k));
+        for (std::size_t j = 1; j != levels; ++j)
+            for (std::size_t k = 0; k != 4; ++k) plus(acc[0][k], acc[j][k]);
+        return acc[0];
+    };
+    if (n < lanes) {  // scalar_inner_sum
+        const std::size_t rows = n / 4;
+        auto p = multi_row_sum(rows, [&](std::size_t i, std::size_t k) { return value(i * 4 + k); }, A{}, add);
+        for (std::size_t i = rows * 4; i < n; ++i) add(p[0], value(i));
+        for (std::size_t k = 1; k != 4; ++k) add(p[0], p[k]);
+        return p[0];
+    }
+    // vectorized_inner_sum: rows of 4 vectors, lane by lane; then the tail, then the lanes.
+    using V = std::array<A, lanes>;
+    const auto vadd = [&](V& a, const V& b) {
+        for (std::size_t l = 0; l != lanes; ++l) add(a[l], b[l]);
+    };
+    const auto vload = [&](std::size_t vi) {
+        V r;
+        for (std::size_t l = 0; l != lanes; ++l) r[l] = value(vi * lanes + l);
+        return r;
+    };
+    const std::size_t vectors = n / lanes;
+    const std::size_t rows = vectors / 4;
+    auto p = multi_row_sum(rows, [&](std::size_t i, std::size_t k) { return vload(i * 4 + k); }, V{}, vadd);
+    for (std::size_t i = rows * 4; i < vectors; ++i) vadd(p[0], vload(i));
+    for (std::size_t k = 1; k != 4; ++k) vadd(p[0], p[k]);
+    A total{};
+    for (std::size_t i = vectors * lanes; i < n; ++i) add(total, value(i));
+    for (std::size_t l = 0; l != lanes; ++l) add(total, p[0][l]);
+    return total;
 }
 
 inline tensor_size broadcast_shapes(const tensor_size& a, const tensor_size& b) {
@@ -634,16 +722,33 @@ public:
         std::array<T*, L> sinks{};
         for (std::size_t k = 0; k != L; ++k) sinks[k] = eng.sink(args[k]);
         const auto v = views();
+        // A slot of one element read by every element (stride 0) takes the sum of the
+        // elements' adjoints, added in PyTorch's order; the others take theirs in place.
+        const auto accumulate = [&](std::size_t i, const auto& r, auto uses) {
+            std::array<T, L> broadcast{};
+            [&]<std::size_t... K>(std::index_sequence<K...>) {
+                ((sinks[K] && decltype(uses)::template value<K>
+                      ? (v.s[K] == 0 ? void(broadcast[K] = r[1 + K]) : void(sinks[K][i] += r[1 + K]))
+                      : void()),
+                 ...);
+            }(std::make_index_sequence<L>{});
+            return broadcast;
+        };
+        const auto add_broadcast = [&](const std::array<T, L>& total) {
+            if (domain == 0) return;
+            for (std::size_t k = 0; k != L; ++k)
+                if (sinks[k] && v.s[k] == 0) sinks[k][0] += total[k];
+        };
         return [&]<std::size_t... K>(std::index_sequence<K...>) {
             if constexpr (!reduced) {
                 const auto state = detail::make_dag_state(E{});
                 T first{};
-                for (std::size_t i = 0; i != domain; ++i) {
-                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(E{}, detail::slot_context<T, L>{v, i}, state,
-                                                                                   g[i * gstride]);
-                    ((sinks[K] ? void(sinks[K][i * v.s[K]] += r[1 + K]) : void()), ...);
+                add_broadcast(detail::torch_sum<T, L>(domain, [&](std::size_t i) {
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(E{}, detail::slot_context<T, L>{v, i},
+                                                                                   state, g[i * gstride]);
                     if (i == 0) first = r[0];
-                }
+                    return accumulate(i, r, detail::uses_slot<E>{});
+                }));
                 return first;
             } else {
                 using Split = detail::split_t<E>;
@@ -658,11 +763,11 @@ public:
                 T coef = outer[1 + L];
                 if constexpr (detail::is_mean<R>) coef = coef / static_cast<T>(domain);
                 const auto bstate = detail::make_dag_state(Body{});
-                for (std::size_t i = 0; i != domain; ++i) {
+                add_broadcast(detail::torch_sum<T, L>(domain, [&](std::size_t i) {
                     const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<T, L>{v, i},
                                                                                    bstate, coef);
-                    ((sinks[K] && detail::depends_on<Body, detail::tslot<K>> ? void(sinks[K][i * v.s[K]] += r[1 + K]) : void()), ...);
-                }
+                    return accumulate(i, r, detail::uses_slot<Body>{});
+                }));
                 return outer[0];
             }
         }(std::make_index_sequence<L>{});
@@ -719,7 +824,7 @@ private:
         using Split = detail::split_t<E>;
         using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
         using Body = typename R::operand_type;
-        const auto total = detail::fused_sum<T, 1>(domain, [&](std::size_t i) {
+        const auto total = detail::torch_sum<T, 1>(domain, [&](std::size_t i) {
             return std::array<T, 1>{detail::dag_eval(Body{}, detail::slot_context<T, L>{v, i})};
         });
         if constexpr (detail::is_mean<R>) return total[0] / static_cast<T>(domain);
@@ -740,12 +845,40 @@ private:
 
 namespace detail {
 
+/// Whether PyTorch's backward function of E's last operation saves its result (exp, expm1,
+/// tan, tanh, sigmoid, sqrt, relu, and PowBackward1, a power with a tensor exponent): then
+/// modifying the result in place makes that backward raise.
+template <class E, class Args>
+bool saves_result(const Args& args) {
+    if constexpr (is_unary<E>) {
+        using Op = op_t<E>;
+        return std::is_same_v<Op, exp_op> || std::is_same_v<Op, expm1_op> || std::is_same_v<Op, tan_op> ||
+               std::is_same_v<Op, tanh_op> || std::is_same_v<Op, sigmoid_op> || std::is_same_v<Op, sqrt_op> ||
+               std::is_same_v<Op, relu_op>;
+    } else if constexpr (is_binary<E> && std::is_same_v<op_t<E>, pow_op>) {
+        if constexpr (is_variable<typename E::right_type>) return !is_number_slot(args[slot_count<typename E::left_type>]);
+        else return true;
+    } else {
+        return false;
+    }
+}
+
 /// A materialised statement that requires grad: its backward is the statement's.
 template <class T, class E, std::size_t L>
 struct expr_node final : node<T> {
-    explicit expr_node(tensor_expr<T, E, L> e) : expr(std::move(e)) {}
+    /// `result_version`: the version counter of the tensor this node produced, checked in
+    /// backward when PyTorch's node saves its result.
+    explicit expr_node(tensor_expr<T, E, L> e, std::shared_ptr<const std::uint64_t> result_version = {})
+        : expr(std::move(e)) {
+        if (result_version && saves_result<E>(expr.args)) {
+            saved_result_version = *result_version;
+            this->result_version = std::move(result_version);
+        }
+    }
     tensor_expr<T, E, L> expr;
     bool released = false;
+    std::shared_ptr<const std::uint64_t> result_version;  ///< empty unless the result is saved
+    std::uint64_t saved_result_version = 0;
 
     [[nodiscard]] std::string name() const override { return expr.grad_fn().name(); }
     [[nodiscard]] ctgrad::grad_fn describe() const override { return describe_expr<E, 0>(expr.args, static_cast<const void*>(this)); }
@@ -754,6 +887,14 @@ struct expr_node final : node<T> {
     void apply(const T* g, std::size_t stride, engine<T>& eng, bool retain_graph) override {
         if (released) throw_second_backward();
         expr.check_versions();
+        if (result_version && *result_version != saved_result_version)
+            throw error("one of the variables needed for gradient computation has been modified by an inplace "
+                        "operation: [" +
+                        torch_type_name<T>() + " " + expr.shape().str() + "], which is output 0 of " + name() +
+                        ", is at version " + std::to_string(*result_version) + "; expected version " +
+                        std::to_string(saved_result_version) +
+                        " instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+                        "gradient, with torch.autograd.set_detect_anomaly(True).");
         expr.backward_into(g, stride, eng);
         if (!retain_graph && !linear_statement<E>) released = true;
     }
@@ -788,7 +929,7 @@ public:
         e.evaluate_into(impl_->data());
         if (e.requires_grad()) {
             impl_->requires_grad = true;
-            impl_->grad_fn = std::make_shared<detail::expr_node<T, E, L>>(e);
+            impl_->grad_fn = std::make_shared<detail::expr_node<T, E, L>>(e, impl_->version);
         }
     }
 
@@ -985,36 +1126,43 @@ Expr finish(Expr e) {
     return e;
 }
 
+template <class Op, class X>
+auto make_unary_statement(const X& x);
+
 template <class Op, class A, class B>
 auto make_binary(const A& a, const B& b) {
-    using T = tensor_scalar_t<A, B>;
-    static_assert(!(tensor_like<A> && tensor_like<B>) ||
-                      std::is_same_v<typename scalar_of<A>::type, typename scalar_of<B>::type>,
-                  "ctgrad: both tensors of an operation must have the same dtype (float or double)");
-    constexpr bool a_number = std::is_arithmetic_v<A>;
-    constexpr bool b_number = std::is_arithmetic_v<B>;
-    const auto ea = operand<T, b_number>(a);
-    const auto eb = operand<T, a_number>(b);
-    using EA = typename std::remove_cvref_t<decltype(ea)>::expression_type;
-    using EB = typename std::remove_cvref_t<decltype(eb)>::expression_type;
-    constexpr std::size_t LA = std::remove_cvref_t<decltype(ea)>::slots;
-    constexpr std::size_t LB = std::remove_cvref_t<decltype(eb)>::slots;
-    tensor_expr<T, binary<Op, EA, shift_t<EB, LA>>, LA + LB> out;
-    std::copy(ea.args.begin(), ea.args.end(), out.args.begin());
-    std::copy(eb.args.begin(), eb.args.end(), out.args.begin() + LA);
-    if constexpr (a_number) {
-        out.shape_ = eb.shape_;
-        out.domain = eb.domain;
-    } else if constexpr (b_number) {
-        out.shape_ = ea.shape_;
-        out.domain = ea.domain;
+    if constexpr (std::is_same_v<Op, div_op> && std::is_arithmetic_v<A>) {
+        return make_binary<mul_op>(make_unary_statement<reciprocal_op>(b), a);  // PyTorch's rdiv
     } else {
-        out.shape_ = broadcast_shapes(ea.shape_, eb.shape_);
-        out.domain = out.shape_.numel();
-        for (const tensor_size& s : {ea.shape_, eb.shape_})
-            if (s.numel() != out.domain && s.numel() != 1) throw_unsupported_broadcast(s, out.shape_);
+        using T = tensor_scalar_t<A, B>;
+        static_assert(!(tensor_like<A> && tensor_like<B>) ||
+                          std::is_same_v<typename scalar_of<A>::type, typename scalar_of<B>::type>,
+                      "ctgrad: both tensors of an operation must have the same dtype (float or double)");
+        constexpr bool a_number = std::is_arithmetic_v<A>;
+        constexpr bool b_number = std::is_arithmetic_v<B>;
+        const auto ea = operand<T, b_number>(a);
+        const auto eb = operand<T, a_number>(b);
+        using EA = typename std::remove_cvref_t<decltype(ea)>::expression_type;
+        using EB = typename std::remove_cvref_t<decltype(eb)>::expression_type;
+        constexpr std::size_t LA = std::remove_cvref_t<decltype(ea)>::slots;
+        constexpr std::size_t LB = std::remove_cvref_t<decltype(eb)>::slots;
+        tensor_expr<T, binary<Op, EA, shift_t<EB, LA>>, LA + LB> out;
+        std::copy(ea.args.begin(), ea.args.end(), out.args.begin());
+        std::copy(eb.args.begin(), eb.args.end(), out.args.begin() + LA);
+        if constexpr (a_number) {
+            out.shape_ = eb.shape_;
+            out.domain = eb.domain;
+        } else if constexpr (b_number) {
+            out.shape_ = ea.shape_;
+            out.domain = ea.domain;
+        } else {
+            out.shape_ = broadcast_shapes(ea.shape_, eb.shape_);
+            out.domain = out.shape_.numel();
+            for (const tensor_size& s : {ea.shape_, eb.shape_})
+                if (s.numel() != out.domain && s.numel() != 1) throw_unsupported_broadcast(s, out.shape_);
+        }
+        return finish(out);
     }
-    return finish(out);
 }
 
 template <class Op, class X>
@@ -1082,6 +1230,7 @@ CTGRAD_DETAIL_TENSOR_FUNCTION(log1p)
 CTGRAD_DETAIL_TENSOR_FUNCTION(expm1)
 CTGRAD_DETAIL_TENSOR_FUNCTION(abs)
 CTGRAD_DETAIL_TENSOR_FUNCTION(relu)
+CTGRAD_DETAIL_TENSOR_FUNCTION(reciprocal)
 #undef CTGRAD_DETAIL_TENSOR_FUNCTION
 
 /// torch.sum / torch.mean of all elements: a 0-dimensional result.
@@ -1161,34 +1310,49 @@ basic_tensor<T>& basic_tensor<T>::inplace(const R& r) {
 
 // ---- factories -------------------------------------------------------------------------
 
-/// torch.tensor([1., 2., 3.], requires_grad=...): `tensor({1., 2., 3.}, {.requires_grad = true})`.
-template <class T = float>
-basic_tensor<T> tensor(std::initializer_list<double> values, tensor_options options = {}) {
-    auto t = detail::new_impl<T>(tensor_size{values.size()});
-    std::transform(values.begin(), values.end(), t->data(), [](double v) { return static_cast<T>(v); });
-    t->requires_grad = options.requires_grad;
-    return basic_tensor<T>(std::move(t));
-}
-/// A matrix: `tensor({{1., 2.}, {3., 4.}})`.
-template <class T = float>
-basic_tensor<T> tensor(std::initializer_list<std::initializer_list<double>> rows, tensor_options options = {}) {
-    const std::size_t cols = rows.size() ? rows.begin()->size() : 0;
-    auto t = detail::new_impl<T>(tensor_size{rows.size(), cols});
-    T* out = t->data();
-    for (const auto& row : rows) {
-        if (row.size() != cols) throw value_error("expected sequence of length " + std::to_string(cols) + " at dim 1 (got " + std::to_string(row.size()) + ")");
-        for (double v : row) *out++ = static_cast<T>(v);
+/// The nested lists of torch.tensor: a number, `{1., 2.}` or `{{1., 2.}, {3., 4.}}`; a
+/// column is `{{1.}, {2.}}`.
+class tensor_data {
+public:
+    tensor_data(double value) : value_(value) {}  // NOLINT: implicit, as a Python number
+    tensor_data(std::initializer_list<tensor_data> items) : items_(items), list_(true) {}
+
+    /// The shape; throws value_error for ragged lists, as torch.tensor does.
+    [[nodiscard]] tensor_size shape() const {
+        if (!list_) return {};
+        if (items_.empty()) return {0};
+        const tensor_size inner = items_.front().shape();
+        for (const tensor_data& item : items_)
+            if (!(item.shape() == inner))
+                throw value_error("expected sequence of length " + std::to_string(inner.size() ? inner[0] : 0) +
+                                  " at dim 1 (got " + std::to_string(item.shape().size() ? item.shape()[0] : 0) + ")");
+        if (inner.size() == 0) return {items_.size()};
+        if (inner.size() == 1) return {items_.size(), inner[0]};
+        throw error("ctgrad: tensors of rank 0 to 2 are supported");
     }
-    t->requires_grad = options.requires_grad;
-    return basic_tensor<T>(std::move(t));
-}
-/// A 0-dimensional tensor: `tensor(3.)`.
+    template <class T>
+    void flatten(T*& out) const {
+        if (!list_) *out++ = static_cast<T>(value_);
+        for (const tensor_data& item : items_) item.flatten(out);
+    }
+
+private:
+    double value_ = 0;
+    std::vector<tensor_data> items_;
+    bool list_ = false;
+};
+
+/// torch.tensor(data, requires_grad=...): `tensor({1., 2., 3.}, {.requires_grad = true})`,
+/// `tensor({{1., 2.}, {3., 4.}})`, `tensor(3.)`; float64 with `tensor<double>(...)`.
 template <class T = float>
-basic_tensor<T> tensor(double value, tensor_options options = {}) {
-    auto t = detail::new_impl<T>(tensor_size{}, static_cast<T>(value));
+basic_tensor<T> tensor(const tensor_data& data, tensor_options options = {}) {
+    auto t = detail::new_impl<T>(data.shape());
+    T* out = t->data();
+    data.flatten(out);
     t->requires_grad = options.requires_grad;
     return basic_tensor<T>(std::move(t));
 }
+
 /// A tensor holding a copy of `values` with the given shape.
 template <class T>
 basic_tensor<T> from_values(std::span<const T> values, tensor_size shape, tensor_options options = {}) {

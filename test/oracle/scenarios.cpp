@@ -1,0 +1,891 @@
+// The C++ twin of test/oracle/scenarios.py: the same catalogue of small autograd scenarios,
+// written with ctgrad's runtime Tensor, printing the same lines as the PyTorch script.
+//
+//     oracle_scenarios                    # every scenario, in order
+//     oracle_scenarios grad_mul           # one scenario
+//     oracle_scenarios 'error_*' print_nan_inf   # shell-style patterns
+//     oracle_scenarios --list             # the names, one a line
+//
+// Each scenario translates its Python namesake statement by statement (same values, same
+// operations): a Python name bound to a result is a Tensor (`Tensor z = x + y;`), a result
+// used in place stays a lazy expression. Lines beginning with "# " are explanations, which
+// test/oracle/compare.py ignores. Errors print as "<ExceptionType>: <first line>":
+// ctgrad::error is PyTorch's RuntimeError, ctgrad::value_error its ValueError.
+#include <ctgrad/tensor.hpp>
+
+#include <fnmatch.h>
+
+#include <cstdio>
+#include <exception>
+#include <initializer_list>
+#include <iostream>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace ctgrad::literals;
+using ctgrad::DoubleTensor;
+using ctgrad::Tensor;
+using ctgrad::print;
+
+// ---- helpers (those of scenarios.py) --------------------------------------------------
+
+/// show_error(e): "<ExceptionType>: <first line of the message>".
+void show_error(std::string_view type, const std::exception& e) {
+    const std::string message = e.what();
+    print(std::string(type) + ":", message.substr(0, message.find('\n')));
+}
+
+/// fn_name(t): the grad_fn's name, or None for a leaf / a tensor outside the graph.
+std::string fn_name(const ctgrad::grad_fn& f) { return f ? f.name() : "None"; }
+
+/// next_fns(t): [(name or None, input_nr), ...] as Python prints the list.
+std::string next_fns(const ctgrad::grad_fn& f) {
+    std::string s = "[";
+    bool first = true;
+    for (const auto& [function, input_nr] : f.next_functions()) {
+        s += first ? "(" : ", (";
+        s += function ? "'" + function.name() + "'" : std::string("None");
+        s += ", " + std::to_string(input_nr) + ")";
+        first = false;
+    }
+    return s + "]";
+}
+
+/// The catalogue's standard mixed-sign vector.
+template <class T = float>
+ctgrad::basic_tensor<T> vec(bool requires_grad = true) {
+    return ctgrad::tensor<T>({0.5, 1.5, -2.0}, {.requires_grad = requires_grad});
+}
+
+/// A positive vector, for log / sqrt / pow 0.5.
+Tensor pos(bool requires_grad = true) { return ctgrad::tensor({0.25, 1.0, 4.0}, {.requires_grad = requires_grad}); }
+
+/// y = op(x); y.sum().backward(); prints y, its grad_fn name and x.grad.
+template <class MakeX, class Op>
+void unary_grad(MakeX make_x, Op op) {
+    Tensor x = make_x();
+    Tensor y = op(x);
+    print(y);
+    print(fn_name(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+}
+
+Tensor vec_default() { return vec(); }
+Tensor pos_default() { return pos(); }
+Tensor zero_middle() { return ctgrad::tensor({0.5, 0.0, -2.0}, {.requires_grad = true}); }
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// ---------------------------------------------------------------------------
+// Gradients of every op
+// ---------------------------------------------------------------------------
+void grad_add() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({1.0, 2.0, 3.0}, {.requires_grad = true});
+    Tensor z = x + y;
+    print(z);
+    print(fn_name(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+}
+
+void grad_sub() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({1.0, 2.0, 3.0}, {.requires_grad = true});
+    Tensor z = x - y;
+    print(z);
+    print(fn_name(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+}
+
+void grad_mul() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    Tensor z = x * y;
+    print(z);
+    print(fn_name(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+}
+
+void grad_div() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, -5.0, 8.0}, {.requires_grad = true});
+    Tensor z = x / y;
+    print(z);
+    print(fn_name(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+}
+
+void grad_neg() { unary_grad(vec_default, [](const Tensor& x) { return -x; }); }
+void grad_pow2() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::pow(x, 2_c); }); }
+void grad_pow3() { unary_grad(vec_default, [](const Tensor& x) { return x.pow(3_c); }); }
+void grad_pow_half() { unary_grad(pos_default, [](const Tensor& x) { return ctgrad::pow(x, 0.5); }); }
+void grad_exp() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::exp(x); }); }
+void grad_log() { unary_grad(pos_default, [](const Tensor& x) { return ctgrad::log(x); }); }
+void grad_sin() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::sin(x); }); }
+void grad_cos() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::cos(x); }); }
+void grad_tanh() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::tanh(x); }); }
+void grad_sigmoid() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::sigmoid(x); }); }
+
+void grad_relu() {
+    print("# relu'(0) is 0");
+    unary_grad(zero_middle, [](const Tensor& x) { return ctgrad::relu(x); });
+}
+
+void grad_sqrt() { unary_grad(pos_default, [](const Tensor& x) { return ctgrad::sqrt(x); }); }
+
+void grad_abs() {
+    print("# abs'(0) is 0 (sign(0))");
+    unary_grad(zero_middle, [](const Tensor& x) { return ctgrad::abs(x); });
+}
+
+void grad_sum() {
+    Tensor x = vec();
+    Tensor s = x.sum();
+    print(s);
+    print(fn_name(s.grad_fn()));
+    s.backward();
+    print(x.grad());
+}
+
+void grad_mean() {
+    Tensor x = vec();
+    Tensor m = x.mean();
+    print(m);
+    print(fn_name(m.grad_fn()));
+    m.backward();
+    print(x.grad());
+}
+
+void grad_chain() {
+    print("# a small composite: mean((w*x + b - y)**2)");
+    Tensor w = ctgrad::tensor(0.5, {.requires_grad = true});
+    Tensor b = ctgrad::tensor(-1.0, {.requires_grad = true});
+    Tensor x = ctgrad::tensor({1.0, 2.0, 3.0});
+    Tensor y = ctgrad::tensor({0.0, 1.0, 1.0});
+    Tensor loss = ctgrad::pow(w * x + b - y, 2_c).mean();
+    print(loss);
+    loss.backward();
+    print(w.grad());
+    print(b.grad());
+    print(w.grad().item(), b.grad().item());
+}
+
+// ---------------------------------------------------------------------------
+// Accumulation, zero_, no_grad
+// ---------------------------------------------------------------------------
+void grad_accumulation() {
+    Tensor x = vec();
+    (x * x).sum().backward();
+    print(x.grad());
+    (x * 3.0).sum().backward();
+    print(x.grad());
+}
+
+void grad_zero() {
+    Tensor x = vec();
+    (x * x).sum().backward();
+    print(x.grad());
+    Tensor g = x.grad();
+    x.grad().zero_();
+    print(x.grad());
+    print(g);
+    (x * 2.0).sum().backward();
+    print(x.grad());
+}
+
+void no_grad_basic() {
+    Tensor x = vec();
+    print(ctgrad::is_grad_enabled());
+    {
+        ctgrad::no_grad guard;
+        print(ctgrad::is_grad_enabled());
+        Tensor y = x * 2.0;
+        print(y);
+        print(y.requires_grad(), y.is_leaf(), fn_name(y.grad_fn()));
+    }
+    print(ctgrad::is_grad_enabled());
+    Tensor z = x * 2.0;
+    print(z.requires_grad(), z.is_leaf(), fn_name(z.grad_fn()));
+}
+
+void no_grad_rebind() {
+    print("# w = w - lr*grad under no_grad: a new tensor, leaf, no longer requires grad");
+    Tensor w = vec();
+    (w * w).sum().backward();
+    print(w.grad());
+    {
+        ctgrad::no_grad guard;
+        w = w - 0.1 * w.grad();
+    }
+    print(w);
+    print(w.requires_grad(), w.is_leaf(), w.grad());
+}
+
+void no_grad_inplace() {
+    print("# w -= lr*grad under no_grad: same leaf, still requires grad, grad kept");
+    Tensor w = vec();
+    (w * w).sum().backward();
+    {
+        ctgrad::no_grad guard;
+        w -= 0.1 * w.grad();
+    }
+    print(w);
+    print(w.requires_grad(), w.is_leaf(), fn_name(w.grad_fn()));
+    print(w.grad());
+    w.grad().zero_();
+    (w * w).sum().backward();
+    print(w.grad());
+}
+
+void no_grad_inplace_ops() {
+    Tensor w = vec();
+    {
+        ctgrad::no_grad guard;
+        w += 1.0;
+        print(w);
+        w *= 2.0;
+        print(w);
+        w -= ctgrad::tensor({1.0, 1.0, 1.0});
+    }
+    print(w);
+    print(w.requires_grad(), w.is_leaf());
+}
+
+// ---------------------------------------------------------------------------
+// Leaves, non-leaves, retain_grad, detach, requires_grad_, data, item
+// ---------------------------------------------------------------------------
+void nonleaf_grad_none() {
+    print("# reading .grad of a non-leaf gives None (plus a UserWarning on stderr)");
+    Tensor x = vec();
+    Tensor y = x * 2.0;
+    y.sum().backward();
+    print(y.grad());
+    print(x.grad());
+}
+
+void retain_grad() {
+    Tensor x = vec();
+    Tensor y = x * 2.0;
+    y.retain_grad();
+    Tensor z = (y * y).sum();
+    z.backward();
+    print(y.grad());
+    print(x.grad());
+    print(y.is_leaf(), y.requires_grad());
+}
+
+void backward_gradient() {
+    Tensor x = vec();
+    Tensor y = x * x;
+    y.backward(ctgrad::tensor({1.0, 0.1, 0.01}));
+    print(x.grad());
+}
+
+void backward_gradient_rank2() {
+    Tensor x = ctgrad::tensor({{1.0, 2.0}, {3.0, 4.0}}, {.requires_grad = true});
+    Tensor y = x * 3.0;
+    y.backward(ctgrad::ones({2, 2}));
+    print(x.grad());
+}
+
+void leaf_flags() {
+    Tensor a = ctgrad::tensor({1.0, 2.0});
+    Tensor b = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    print(a.is_leaf(), a.requires_grad(), a.grad(), fn_name(a.grad_fn()));
+    print(b.is_leaf(), b.requires_grad(), b.grad(), fn_name(b.grad_fn()));
+    Tensor c = a * 2.0;
+    Tensor d = b * 2.0;
+    print(c.is_leaf(), c.requires_grad(), fn_name(c.grad_fn()));
+    print(d.is_leaf(), d.requires_grad(), fn_name(d.grad_fn()));
+    Tensor e = a + b;
+    print(e.is_leaf(), e.requires_grad(), fn_name(e.grad_fn()));
+}
+
+void detach_flags() {
+    Tensor x = vec();
+    Tensor y = x * 2.0;
+    Tensor d = y.detach();
+    print(d);
+    print(d.is_leaf(), d.requires_grad(), fn_name(d.grad_fn()));
+    Tensor dx = x.detach();
+    print(dx);
+    print(dx.is_leaf(), dx.requires_grad());
+    print("# detach shares storage");
+    {
+        ctgrad::no_grad guard;
+        dx *= 10.0;
+    }
+    print(x);
+}
+
+void requires_grad_inplace() {
+    Tensor x = ctgrad::tensor({1.0, -1.0, 2.0});
+    print(x.requires_grad());
+    Tensor r = x.requires_grad_();
+    print(x.requires_grad(), r.requires_grad(), x.is_leaf());
+    print(x);
+    (x * x).sum().backward();
+    print(x.grad());
+    x.requires_grad_(false);
+    print(x.requires_grad());
+    print(x);
+}
+
+void data_shares_storage() {
+    Tensor x = vec();
+    Tensor d = x.data();
+    print(d);
+    print(d.requires_grad(), d.is_leaf());
+    d *= 2.0;
+    print(x);
+    d -= 1.0;
+    print(x);
+    print(x.requires_grad(), x.is_leaf());
+}
+
+void item_values() {
+    Tensor a = ctgrad::tensor(2.5);
+    print(a.item());
+    Tensor b = ctgrad::tensor({0.1});
+    print(b.item());
+    DoubleTensor c = ctgrad::tensor<double>({0.1});
+    print(c.item());
+    Tensor x = vec();
+    Tensor s = (x * x).sum();
+    print(s.item());
+    Tensor m = x.mean();
+    print(m.item());
+    print(ctgrad::tensor({{3.0}}).item());
+}
+
+// ---------------------------------------------------------------------------
+// Broadcasting and Python scalars
+// ---------------------------------------------------------------------------
+void broadcast_1x1_4x1() {
+    Tensor a = ctgrad::tensor({{2.0}}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor({{1.0}, {2.0}, {3.0}, {4.0}}, {.requires_grad = true});
+    Tensor c = a * b;
+    print(c);
+    c.sum().backward();
+    print(a.grad());
+    print(b.grad());
+}
+
+void broadcast_0d_vector() {
+    Tensor s = ctgrad::tensor(3.0, {.requires_grad = true});
+    Tensor v = ctgrad::tensor({1.0, 2.0, 3.0}, {.requires_grad = true});
+    Tensor c = s * v + s;
+    print(c);
+    c.sum().backward();
+    print(s.grad());
+    print(v.grad());
+}
+
+void python_scalars() {
+    Tensor x = vec();
+    const auto show = [](const Tensor& y) {
+        print(y);
+        print(fn_name(y.grad_fn()));
+    };
+    show(x + 1);
+    show(1 + x);
+    show(x - 1);
+    show(2 - x);
+    show(2 * x);
+    show(x * 2);
+    show(x / 2);
+    show(1 / x);
+    show(ctgrad::pow(x, 2_c));
+    show(ctgrad::pow(2, x));
+    print("# 1/x is reciprocal(x)*1: MulBackward0 over ReciprocalBackward0");
+    print(next_fns((1 / x).grad_fn()));
+    (1 / x + ctgrad::pow(2, x)).sum().backward();
+    print(x.grad());
+}
+
+// ---------------------------------------------------------------------------
+// grad_fn names and next_functions
+// ---------------------------------------------------------------------------
+void grad_fn_names() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    print(fn_name(x.grad_fn()));
+    const auto show = [](const Tensor& t) { print(fn_name(t.grad_fn())); };
+    show(x + y);
+    show(x - y);
+    show(x * y);
+    show(x / y);
+    show(-x);
+    show(ctgrad::pow(x, 2_c));
+    show(ctgrad::pow(x, 0.5));
+    show(x.pow(3_c));
+    show(ctgrad::exp(x));
+    show(ctgrad::log(x));
+    show(ctgrad::sin(x));
+    show(ctgrad::cos(x));
+    show(ctgrad::tanh(x));
+    show(ctgrad::sigmoid(x));
+    show(ctgrad::relu(x));
+    show(ctgrad::sqrt(x));
+    show(ctgrad::abs(x));
+    show(x.sum());
+    show(x.mean());
+}
+
+void next_functions() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    Tensor c = ctgrad::tensor({1.0, 1.0, 1.0});
+    Tensor z = x * y;
+    print(next_fns(z.grad_fn()));
+    Tensor w = z + c;
+    print(next_fns(w.grad_fn()));
+    Tensor s = w.sum();
+    print(next_fns(s.grad_fn()));
+    print(next_fns((x * 2.0).grad_fn()));
+    print(next_fns((-x).grad_fn()));
+    print(next_fns(ctgrad::exp(x).grad_fn()));
+    print(next_fns((c * x).grad_fn()));
+}
+
+// ---------------------------------------------------------------------------
+// Ranks and dtypes
+// ---------------------------------------------------------------------------
+void rank0() {
+    Tensor x = ctgrad::tensor(2.0, {.requires_grad = true});
+    print(x);
+    Tensor y = x * x * x;
+    print(y);
+    y.backward();
+    print(x.grad());
+    print(x.grad().item());
+}
+
+void rank2_grad() {
+    Tensor x = ctgrad::tensor({{1.0, -2.0, 3.0}, {0.5, 0.25, -4.0}}, {.requires_grad = true});
+    Tensor y = (x * x).sum();
+    print(y);
+    y.backward();
+    print(x.grad());
+    Tensor m = ctgrad::tensor({{1.0, 2.0}, {3.0, 4.0}}, {.requires_grad = true});
+    Tensor n = m.mean();
+    n.backward();
+    print(m.grad());
+}
+
+void float64_grad() {
+    DoubleTensor x = vec<double>();
+    print(x);
+    DoubleTensor y = ctgrad::exp(x) * x;
+    print(y);
+    y.sum().backward();
+    print(x.grad());
+    print(y.sum().item());
+}
+
+void float64_mixed_python_scalar() {
+    DoubleTensor x = ctgrad::tensor<double>({1.0, 2.0}, {.requires_grad = true});
+    DoubleTensor y = x / 3;
+    print(y);
+    print(y.sum().item());
+    DoubleTensor z = ctgrad::tensor<double>({1.0, 2.0}) * 0.1;
+    print(z);
+    print(z.sum().item());
+}
+
+// ---------------------------------------------------------------------------
+// Errors (exact messages, first line only)
+// ---------------------------------------------------------------------------
+void error_backward_nonscalar() {
+    Tensor x = vec();
+    Tensor y = x * 2.0;
+    try {
+        y.backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+void error_no_grad_fn() {
+    Tensor x = ctgrad::tensor({1.0, 2.0});
+    Tensor s = x.sum();
+    try {
+        s.backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    x = vec();
+    {
+        ctgrad::no_grad guard;
+        s = (x * x).sum();
+    }
+    try {
+        s.backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+void error_inplace_leaf() {
+    Tensor x = vec();
+    try {
+        x -= 1.0;
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x);
+    try {
+        x *= 2.0;
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x);
+}
+
+void error_backward_twice() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    Tensor s = (x * y).sum();
+    s.backward();
+    print(x.grad());
+    try {
+        s.backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x.grad());
+}
+
+void error_version_counter() {
+    print("# a saved leaf modified under no_grad");
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    Tensor z = x * y;
+    {
+        ctgrad::no_grad guard;
+        y += 1.0;
+    }
+    try {
+        z.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print("# a saved non-leaf modified in place");
+    Tensor a = x * 2.0;
+    Tensor b = a * a;
+    a += 1.0;
+    try {
+        b.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print("# float64");
+    DoubleTensor u = vec<double>();
+    DoubleTensor v = ctgrad::exp(u);
+    v *= 2.0;
+    try {
+        v.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+void error_item_multi() {
+    print("# a ValueError, not a RuntimeError");
+    try {
+        (void)ctgrad::tensor({1.0, 2.0, 3.0}).item();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    } catch (const ctgrad::value_error& e) {
+        show_error("ValueError", e);
+    }
+}
+
+void error_broadcast_mismatch() {
+    try {
+        (void)(ctgrad::ones({3}) + ctgrad::ones({4}));
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    try {
+        (void)(ctgrad::ones({2, 3}) * ctgrad::ones({3, 2}));
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Printing
+// ---------------------------------------------------------------------------
+void print_integers() {
+    print(ctgrad::tensor({1.0, 2.0, 3.0}));
+    print(ctgrad::tensor({-1.0, 0.0, 100.0}));
+    print(ctgrad::tensor(56.0));
+    print(ctgrad::zeros({3}));
+    print(ctgrad::ones({2, 2}));
+    print(ctgrad::tensor({123456.0, 7.0}));
+}
+
+void print_mixed_signs() {
+    print(ctgrad::tensor({0.5, -1.25, 3.0}));
+    print(ctgrad::tensor({-0.0, 0.1, -0.1234567}));
+    print(ctgrad::tensor({1.0, -10.5, 100.25, -1000.125}));
+    print(ctgrad::tensor(-0.5));
+}
+
+void print_sci_small() {
+    print(ctgrad::tensor({1e-5, 2e-5, 3e-5}));
+    print(ctgrad::tensor({1e-5, -1.0}));
+    print(ctgrad::tensor(1e-5));
+}
+
+void print_sci_large() {
+    print(ctgrad::tensor({1e9, 2.5e9}));
+    print(ctgrad::tensor({1e9, 1.0}));
+    print(ctgrad::tensor(1e9));
+}
+
+void print_sci_mixed() {
+    print(ctgrad::tensor({1e-3, 1e4}));
+    print(ctgrad::tensor({1e-3, 1e3}));
+    print(ctgrad::tensor({1e-4, 1.0, 1e4}));
+    print(ctgrad::tensor({0.001, 0.01, 0.1}));
+}
+
+void print_nan_inf() {
+    print(ctgrad::tensor({nan, inf, -inf, 1.0}));
+    print(ctgrad::tensor({nan, 0.5}));
+    print(ctgrad::tensor({inf, 1e-5}));
+    print(ctgrad::tensor(nan));
+    print(ctgrad::tensor({1.0, 2.0}) / ctgrad::tensor({0.0, 0.0}));
+    print(ctgrad::log(ctgrad::tensor({-1.0})));
+}
+
+void print_long_wrap() {
+    print(ctgrad::arange(30) / 7);
+    print(ctgrad::arange(20));
+    print(ctgrad::arange(30) * 1e5);
+}
+
+void print_matrix() {
+    print(ctgrad::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}));
+    print(ctgrad::tensor({{0.5, -1.5}, {1e-5, 2.0}}));
+    print(ctgrad::zeros({2, 3}));
+    print(ctgrad::tensor({{1.0}, {2.0}}));
+    print((ctgrad::arange(24) / 7).pow(2_c) - 10);
+}
+
+void print_float64() {
+    print(ctgrad::tensor<double>({1.0, 2.0}));
+    print(ctgrad::tensor<double>({0.1, 0.2, 0.3}));
+    print(ctgrad::tensor<double>(1.5));
+    print(ctgrad::tensor<double>({{1e-5, 1.0}, {2.0, 3.0}}));
+    print(ctgrad::tensor<double>({1.0, 2.0}, {.requires_grad = true}));
+    print(ctgrad::zeros<double>({2}));
+}
+
+void print_requires_grad() {
+    print(ctgrad::tensor({1.0, 2.0, 3.0}, {.requires_grad = true}));
+    print(ctgrad::tensor(0.5, {.requires_grad = true}));
+    print(ctgrad::tensor({{1.0, 2.0}, {3.0, 4.0}}, {.requires_grad = true}));
+    print(Tensor(ctgrad::arange(30) / 7).requires_grad_());
+    print(ctgrad::tensor({1e-5, 1.0}, {.requires_grad = true}));
+}
+
+void print_grad_fn() {
+    Tensor x = vec();
+    print(x * 2.0);
+    print((x * x).sum());
+    print(x.mean());
+    print(ctgrad::tensor({{1.0, 2.0}, {3.0, 4.0}}, {.requires_grad = true}) + 1);
+    print(vec<double>() * 2.0);
+    print(ctgrad::arange(30).requires_grad_() / 7);
+}
+
+// ---------------------------------------------------------------------------
+// randn
+// ---------------------------------------------------------------------------
+void randn_seed(std::uint64_t seed) {
+    for (std::size_t n : {5, 16, 17, 40}) {
+        ctgrad::manual_seed(seed);
+        print(ctgrad::randn({n}));
+    }
+}
+
+void randn_seed0() { randn_seed(0); }
+void randn_seed1() { randn_seed(1); }
+void randn_seed42() { randn_seed(42); }
+
+void randn_rank2() {
+    ctgrad::manual_seed(0);
+    print(ctgrad::randn({10, 1}));
+    ctgrad::manual_seed(0);
+    print(ctgrad::randn({3, 4}));
+    ctgrad::manual_seed(42);
+    print(ctgrad::randn({3, 4}));
+}
+
+void randn_float64() {
+    for (std::uint64_t seed : {0, 1, 42}) {
+        for (std::size_t n : {5, 16, 17}) {
+            ctgrad::manual_seed(seed);
+            print(ctgrad::randn<double>({n}));
+        }
+    }
+    ctgrad::manual_seed(0);
+    print(ctgrad::randn<double>({3, 4}));
+}
+
+void randn_consecutive() {
+    print("# two draws after one seed continue the stream");
+    ctgrad::manual_seed(0);
+    print(ctgrad::randn({3}));
+    print(ctgrad::randn({3}));
+    ctgrad::manual_seed(0);
+    print(ctgrad::randn({6}));
+}
+
+void randn_requires_grad() {
+    ctgrad::manual_seed(0);
+    Tensor w = ctgrad::randn({3}).requires_grad_();
+    print(w);
+    (w * w).sum().backward();
+    print(w.grad());
+}
+
+// ---------------------------------------------------------------------------
+struct scenario {
+    const char* name;
+    void (*run)();
+};
+
+#define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
+const scenario scenarios[] = {
+    CTGRAD_SCENARIO(grad_add),
+    CTGRAD_SCENARIO(grad_sub),
+    CTGRAD_SCENARIO(grad_mul),
+    CTGRAD_SCENARIO(grad_div),
+    CTGRAD_SCENARIO(grad_neg),
+    CTGRAD_SCENARIO(grad_pow2),
+    CTGRAD_SCENARIO(grad_pow3),
+    CTGRAD_SCENARIO(grad_pow_half),
+    CTGRAD_SCENARIO(grad_exp),
+    CTGRAD_SCENARIO(grad_log),
+    CTGRAD_SCENARIO(grad_sin),
+    CTGRAD_SCENARIO(grad_cos),
+    CTGRAD_SCENARIO(grad_tanh),
+    CTGRAD_SCENARIO(grad_sigmoid),
+    CTGRAD_SCENARIO(grad_relu),
+    CTGRAD_SCENARIO(grad_sqrt),
+    CTGRAD_SCENARIO(grad_abs),
+    CTGRAD_SCENARIO(grad_sum),
+    CTGRAD_SCENARIO(grad_mean),
+    CTGRAD_SCENARIO(grad_chain),
+    CTGRAD_SCENARIO(grad_accumulation),
+    CTGRAD_SCENARIO(grad_zero),
+    CTGRAD_SCENARIO(no_grad_basic),
+    CTGRAD_SCENARIO(no_grad_rebind),
+    CTGRAD_SCENARIO(no_grad_inplace),
+    CTGRAD_SCENARIO(no_grad_inplace_ops),
+    CTGRAD_SCENARIO(nonleaf_grad_none),
+    CTGRAD_SCENARIO(retain_grad),
+    CTGRAD_SCENARIO(backward_gradient),
+    CTGRAD_SCENARIO(backward_gradient_rank2),
+    CTGRAD_SCENARIO(leaf_flags),
+    CTGRAD_SCENARIO(detach_flags),
+    CTGRAD_SCENARIO(requires_grad_inplace),
+    CTGRAD_SCENARIO(data_shares_storage),
+    CTGRAD_SCENARIO(item_values),
+    CTGRAD_SCENARIO(broadcast_1x1_4x1),
+    CTGRAD_SCENARIO(broadcast_0d_vector),
+    CTGRAD_SCENARIO(python_scalars),
+    CTGRAD_SCENARIO(grad_fn_names),
+    CTGRAD_SCENARIO(next_functions),
+    CTGRAD_SCENARIO(rank0),
+    CTGRAD_SCENARIO(rank2_grad),
+    CTGRAD_SCENARIO(float64_grad),
+    CTGRAD_SCENARIO(float64_mixed_python_scalar),
+    CTGRAD_SCENARIO(error_backward_nonscalar),
+    CTGRAD_SCENARIO(error_no_grad_fn),
+    CTGRAD_SCENARIO(error_inplace_leaf),
+    CTGRAD_SCENARIO(error_backward_twice),
+    CTGRAD_SCENARIO(error_version_counter),
+    CTGRAD_SCENARIO(error_item_multi),
+    CTGRAD_SCENARIO(error_broadcast_mismatch),
+    CTGRAD_SCENARIO(print_integers),
+    CTGRAD_SCENARIO(print_mixed_signs),
+    CTGRAD_SCENARIO(print_sci_small),
+    CTGRAD_SCENARIO(print_sci_large),
+    CTGRAD_SCENARIO(print_sci_mixed),
+    CTGRAD_SCENARIO(print_nan_inf),
+    CTGRAD_SCENARIO(print_long_wrap),
+    CTGRAD_SCENARIO(print_matrix),
+    CTGRAD_SCENARIO(print_float64),
+    CTGRAD_SCENARIO(print_requires_grad),
+    CTGRAD_SCENARIO(print_grad_fn),
+    CTGRAD_SCENARIO(randn_seed0),
+    CTGRAD_SCENARIO(randn_seed1),
+    CTGRAD_SCENARIO(randn_seed42),
+    CTGRAD_SCENARIO(randn_rank2),
+    CTGRAD_SCENARIO(randn_float64),
+    CTGRAD_SCENARIO(randn_consecutive),
+    CTGRAD_SCENARIO(randn_requires_grad),
+};
+#undef CTGRAD_SCENARIO
+
+constexpr const char* usage = R"(The C++ twin of test/oracle/scenarios.py: prints what the PyTorch script prints.
+
+    oracle_scenarios                    # every scenario, in order
+    oracle_scenarios grad_mul           # one scenario
+    oracle_scenarios 'error_*' print_nan_inf   # shell-style patterns
+    oracle_scenarios --list             # the names, one a line
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
+        std::cout << usage << '\n';
+        return 0;
+    }
+    if (!args.empty() && args[0] == "--list") {
+        for (const scenario& s : scenarios) std::cout << s.name << '\n';
+        return 0;
+    }
+    // Python's fnmatch.fnmatchcase: '*' also matches '/' and a leading '.', '\' is literal.
+    const auto selected = [&](const scenario& s) {
+        if (args.empty()) return true;
+        for (const std::string& p : args)
+            if (fnmatch(p.c_str(), s.name, FNM_NOESCAPE) == 0) return true;
+        return false;
+    };
+    std::vector<const scenario*> chosen;
+    for (const scenario& s : scenarios)
+        if (selected(s)) chosen.push_back(&s);
+    if (chosen.empty()) {
+        std::string joined;
+        for (const std::string& p : args) joined += (joined.empty() ? "" : " ") + p;
+        std::cerr << "scenarios: no scenario matches " << joined << '\n';
+        return 2;
+    }
+    for (const scenario* s : chosen) {
+        std::cout << "== " << s->name << '\n';
+        s->run();
+    }
+    return 0;
+}
