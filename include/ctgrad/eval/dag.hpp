@@ -42,70 +42,113 @@ struct typelist {
 template <class N, std::size_t A, std::size_t B>
 struct entry {
     using node = N;
-    static constexpr std::size_t a = A, b = B;
+    enum : std::size_t { a = A, b = B };  // enumerators: no symbol per node (see below)
 };
 
-/// The position of the first true flag (n when none is).
+// The nodes found so far form a chain of classes, one per node, each deriving from the
+// previous one and from two keys: node_key<N, I> (node type to position) and index_key<I, Entry>
+// (position to entry). Adding a node makes one class with three bases, whatever the number of
+// nodes; finding a node is a derived-to-base deduction, done inside the compiler. (A list type
+// per step, as in typelist<Es..., E>, costs O(n) per step and O(n^2) in all, which dominated
+// the compile time of long sums.)
+
+template <std::uint64_t H, std::size_t I> struct node_key {};
+template <std::size_t I, class Entry> struct index_key {};
+
+// Sizes and positions are enumerators (used only after a conversion to std::size_t), not
+// static data members: g++ makes a symbol for every instantiated static member, named after
+// its class, and these class names grow with the number of nodes (O(n^2) in all).
+
+struct empty_nodes {
+    enum : std::size_t { size = 0 };
+};
+template <class Prev, class Entry>
+struct nodes : Prev, node_key<structural_hash<typename Entry::node>, Prev::size>, index_key<Prev::size, Entry> {
+    enum : std::size_t { size = std::size_t(Prev::size) + 1 };
+};
+
+inline constexpr std::size_t not_found = ~std::size_t(0);
+template <std::uint64_t H, std::size_t I>
+std::integral_constant<std::size_t, I> position_of(const node_key<H, I>*);
+template <std::uint64_t H>
+std::integral_constant<std::size_t, not_found> position_of(const void*);
+/// The position of node type N among Nodes, or not_found. Nodes are keyed by their structural
+/// hash: deducing a position from a key holding the node type itself makes g++ walk that type
+/// for every base it tries.
+template <class N, class Nodes>
+using position_in = decltype(detail::position_of<structural_hash<N>>(static_cast<const Nodes*>(nullptr)));
+
+template <std::size_t I, class Entry>
+Entry entry_of(const index_key<I, Entry>*);
+template <std::size_t I, class Nodes>
+using entry_at = decltype(detail::entry_of<I>(static_cast<const Nodes*>(nullptr)));
+
+template <class Nodes, class E, std::size_t Found = position_in<E, Nodes>::value> struct collect;
+
+template <class Nodes, class E, std::size_t Found>
+struct collect {  // already present
+    using type = Nodes;
+    enum : std::size_t { index = Found };
+};
+template <class Nodes, class E>
+struct collect<Nodes, E, not_found> {  // a leaf
+    using type = nodes<Nodes, entry<E, 0, 0>>;
+    enum : std::size_t { index = Nodes::size };
+};
+template <class Nodes, class Op, class A>
+struct collect<Nodes, unary<Op, A>, not_found> {
+    using ca = collect<Nodes, A>;
+    using type = nodes<typename ca::type, entry<unary<Op, A>, ca::index, ca::index>>;
+    enum : std::size_t { index = ca::type::size };
+};
+template <class Nodes, class Op, class L, class R>
+struct collect<Nodes, binary<Op, L, R>, not_found> {
+    using cl = collect<Nodes, L>;
+    using cr = collect<typename cl::type, R>;
+    using type = nodes<typename cr::type, entry<binary<Op, L, R>, cl::index, cr::index>>;
+    enum : std::size_t { index = cr::type::size };
+};
+
+template <class Nodes, class Seq> struct to_typelist;
+template <class Nodes, std::size_t... I>
+struct to_typelist<Nodes, std::index_sequence<I...>> {
+    using type = typelist<entry_at<I, Nodes>...>;
+};
+
+/// The distinct nodes of `E` (as entries), children before parents; `E` itself is last.
+template <class E>
+using dag = typename to_typelist<typename collect<empty_nodes, E>::type,
+                                 std::make_index_sequence<collect<empty_nodes, E>::type::size>>::type;
+
+// ---- positions ------------------------------------------------------------------------
+
+// Queries on a node list are types (std::integral_constant), not variable templates: a
+// variable is a symbol named after its arguments, and a list's name grows with its nodes.
+template <class T, class List> struct contains_node_of;
+template <class T, class... Es>
+struct contains_node_of<T, typelist<Es...>> {
+    using type = std::bool_constant<(CTGRAD_IS_SAME(T, typename Es::node) || ...)>;
+};
+template <class T, class List>
+using contains_node = typename contains_node_of<T, List>::type;
+
 consteval std::size_t first_true(const bool* flags, std::size_t n) {
     std::size_t i = 0;
     while (i != n && !flags[i]) ++i;
     return i;
 }
-
-template <class List, class E> struct collect;
-template <bool Present, class List, class E, std::size_t Found> struct collect_new;
-
-template <class... Es, class E>
-struct collect<typelist<Es...>, E> {
-    static constexpr bool flags[] = {CTGRAD_IS_SAME(E, typename Es::node)..., false};
-    static constexpr std::size_t found = first_true(flags, sizeof...(Es));
-    using impl = collect_new<(found < sizeof...(Es)), typelist<Es...>, E, found>;
-    using type = typename impl::type;
-    static constexpr std::size_t index = impl::index;
-};
-
-template <class List, class E, std::size_t Found>
-struct collect_new<true, List, E, Found> {
-    using type = List;
-    static constexpr std::size_t index = Found;
-};
-
-template <class List, class Entry> struct append_entry;
-template <class... Es, class Entry> struct append_entry<typelist<Es...>, Entry> { using type = typelist<Es..., Entry>; };
-
-template <class List, class E, std::size_t Found>
-struct collect_new<false, List, E, Found> {  // a leaf
-    using type = typename append_entry<List, entry<E, 0, 0>>::type;
-    static constexpr std::size_t index = List::size;
-};
-template <class List, class Op, class A, std::size_t Found>
-struct collect_new<false, List, unary<Op, A>, Found> {
-    using ca = collect<List, A>;
-    using type = typename append_entry<typename ca::type, entry<unary<Op, A>, ca::index, ca::index>>::type;
-    static constexpr std::size_t index = ca::type::size;
-};
-template <class List, class Op, class L, class R, std::size_t Found>
-struct collect_new<false, List, binary<Op, L, R>, Found> {
-    using cl = collect<List, L>;
-    using cr = collect<typename cl::type, R>;
-    using type = typename append_entry<typename cr::type, entry<binary<Op, L, R>, cl::index, cr::index>>::type;
-    static constexpr std::size_t index = cr::type::size;
-};
-
-/// The distinct nodes of `E` (as entries), children before parents; `E` itself is last.
-template <class E>
-using dag = typename collect<typelist<>, E>::type;
-
-// ---- positions ------------------------------------------------------------------------
-
-template <class T, class List> inline constexpr bool contains_node = false;
+template <class T, class List> struct index_of;
 template <class T, class... Es>
-inline constexpr bool contains_node<T, typelist<Es...>> = (CTGRAD_IS_SAME(T, typename Es::node) || ...);
-
+struct index_of<T, typelist<Es...>> {
+    static consteval std::size_t find() {
+        constexpr bool flags[] = {CTGRAD_IS_SAME(T, typename Es::node)..., false};
+        return first_true(flags, sizeof...(Es));
+    }
+    using type = std::integral_constant<std::size_t, find()>;
+};
 /// The position of node type `T` in `List`.
-template <class T, class List> inline constexpr std::size_t index_in = 0;
-template <class T, class... Es>
-inline constexpr std::size_t index_in<T, typelist<Es...>> = collect<typelist<Es...>, T>::found;
+template <class T, class List>
+using index_in = typename index_of<T, List>::type;
 
 // ---- per-node steps ---------------------------------------------------------------------
 //
@@ -141,23 +184,26 @@ enum class node_kind { variable, constant, literal, unary, binary };
 /// What a step needs to know of a node: its kind, and its op (or the leaf itself).
 template <class N>
 struct step_of {
-    static constexpr node_kind kind = is_variable<N> ? node_kind::variable
-                                      : is_constant<N> ? node_kind::constant
-                                                       : node_kind::literal;
+    using kind = std::integral_constant<node_kind, is_variable<N> ? node_kind::variable
+                                                   : is_constant<N> ? node_kind::constant
+                                                                    : node_kind::literal>;
     using tag = N;  // the leaf itself: variables and constants are small types
-    static constexpr bool a_is_number = true, b_is_number = true;
+    using a_is_number = std::true_type;
+    using b_is_number = std::true_type;
 };
 template <class Op, class A>
 struct step_of<unary<Op, A>> {
-    static constexpr node_kind kind = node_kind::unary;
+    using kind = std::integral_constant<node_kind, node_kind::unary>;
     using tag = Op;
-    static constexpr bool a_is_number = is_number<A>, b_is_number = true;
+    using a_is_number = std::bool_constant<is_number<A>>;
+    using b_is_number = std::true_type;
 };
 template <class Op, class L, class R>
 struct step_of<binary<Op, L, R>> {
-    static constexpr node_kind kind = node_kind::binary;
+    using kind = std::integral_constant<node_kind, node_kind::binary>;
     using tag = Op;
-    static constexpr bool a_is_number = is_number<L>, b_is_number = is_number<R>;
+    using a_is_number = std::bool_constant<is_number<L>>;
+    using b_is_number = std::bool_constant<is_number<R>>;
 };
 
 /// The value at position I from the operands' values, the context (variables) and the
@@ -198,7 +244,7 @@ struct dag_state {
     /// Records the representatives below `n`, visiting each node type once.
     template <class N>
     void visit(const N& n) {
-        constexpr std::size_t i = index_in<N, List>;
+        constexpr std::size_t i = index_in<N, List>::value;
         if (reps[i] != nullptr) {
             if (!same_values(*static_cast<const N*>(reps[i]), n)) consistent = false;
             return;
@@ -242,7 +288,7 @@ CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Es
                                                       const Ctx& ctx, const double* lits, const T* pre) {
     ((v[I] = Hoist::template invariant<typename Es::node>
                  ? pre[I]
-                 : forward_step<step_of<typename Es::node>::kind, typename step_of<typename Es::node>::tag, I, Es::a, Es::b>(v, ctx, lits)),
+                 : forward_step<step_of<typename Es::node>::kind::value, typename step_of<typename Es::node>::tag, I, Es::a, Es::b>(v, ctx, lits)),
      ...);
 }
 
@@ -262,8 +308,8 @@ CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v
     // right fold over `=` evaluates its right operand first, which gives that order without
     // reversing the list.
     int order = 0;
-    ((backward_step<step_of<typename Es::node>::kind, typename step_of<typename Es::node>::tag, I, Es::a, Es::b,
-                    step_of<typename Es::node>::a_is_number, step_of<typename Es::node>::b_is_number>(v, adj),
+    ((backward_step<step_of<typename Es::node>::kind::value, typename step_of<typename Es::node>::tag, I, Es::a, Es::b,
+                    step_of<typename Es::node>::a_is_number::value, step_of<typename Es::node>::b_is_number::value>(v, adj),
       order) = ... = order);
 }
 
@@ -279,7 +325,7 @@ CTGRAD_ALWAYS_INLINE constexpr std::array<T, V> dag_backward(const std::array<T,
 /// The adjoint of variable `X` (0 when the expression does not use it).
 template <class X, class List, class T, std::size_t V>
 CTGRAD_ALWAYS_INLINE constexpr T adjoint_of(const std::array<T, V>& adj) {
-    if constexpr (contains_node<X, List>) return adj[index_in<X, List>];
+    if constexpr (contains_node<X, List>::value) return adj[index_in<X, List>::value];
     else return T(0);
 }
 
