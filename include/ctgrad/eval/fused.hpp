@@ -142,15 +142,76 @@ template <class V>
 inline constexpr std::size_t slot_index =
     std::size_t(V::name()[1] - '0') * 100 + std::size_t(V::name()[2] - '0') * 10 + std::size_t(V::name()[3] - '0');
 
+/// The number of elements a sum runs over, as a variable of G: `sum(c)` with `c` the same for
+/// every element is `c * n`.
+using element_count = variable<"\x03n">;
+
+/// Pulls what does not depend on the element out of a reduction of `body`, by linearity, for c
+/// using no array: sum(c + e) = c n + sum(e), sum(c * e) = c * sum(e), sum(e / c) = sum(e) / c,
+/// sum(-e) = -sum(e), and likewise for differences and means. What stays inside is evaluated
+/// per element, the rest once, in G: a division by 2 sigma^2 per element becomes one division.
+template <class Op, class... Bindings, class B>
+constexpr auto pull_invariants(const B& body) {
+    if constexpr (!uses_array<B, Bindings...>) {
+        if constexpr (std::is_same_v<Op, sum_op>) return make_mul(body, element_count{});
+        else return body;
+    } else if constexpr (is_op<B, add_op> || is_op<B, sub_op>) {
+        // Only an invariant side leaves the sum: splitting it into two sums would evaluate the
+        // nodes both sides share twice per element.
+        using Combine = op_t<B>;
+        if constexpr (!uses_array<typename B::left_type, Bindings...> || !uses_array<typename B::right_type, Bindings...>) {
+            const auto l = pull_invariants<Op, Bindings...>(body.l());
+            const auto r = pull_invariants<Op, Bindings...>(body.r());
+            if constexpr (std::is_same_v<Combine, add_op>) return make_add(l, r);
+            else return make_sub(l, r);
+        } else {
+            return unary<Op, B>{body};
+        }
+    } else if constexpr (is_op<B, neg_op>) {
+        return make_neg(pull_invariants<Op, Bindings...>(body.a()));
+    } else if constexpr (is_op<B, mul_op>) {
+        if constexpr (!uses_array<typename B::left_type, Bindings...>)
+            return make_mul(body.l(), pull_invariants<Op, Bindings...>(body.r()));
+        else if constexpr (!uses_array<typename B::right_type, Bindings...>)
+            return make_mul(pull_invariants<Op, Bindings...>(body.l()), body.r());
+        else
+            return unary<Op, B>{body};
+    } else if constexpr (is_op<B, div_op>) {
+        if constexpr (!uses_array<typename B::right_type, Bindings...>)
+            return make_div(pull_invariants<Op, Bindings...>(body.l()), body.r());
+        else
+            return unary<Op, B>{body};
+    } else {
+        return unary<Op, B>{body};
+    }
+}
+
+/// `e` with the invariant parts of every reduction pulled out of it.
+template <class... Bindings, class E>
+constexpr auto hoist_out_of_reductions(const E& e) {
+    if constexpr (is_reduction<E>) return pull_invariants<op_t<E>, Bindings...>(e.a());
+    else if constexpr (!has_reduction<E>) return e;
+    else if constexpr (is_unary<E>) {
+        const auto a = hoist_out_of_reductions<Bindings...>(e.a());
+        return unary<op_t<E>, std::remove_cvref_t<decltype(a)>>{a};
+    } else {
+        const auto l = hoist_out_of_reductions<Bindings...>(e.l());
+        const auto r = hoist_out_of_reductions<Bindings...>(e.r());
+        return binary<op_t<E>, std::remove_cvref_t<decltype(l)>, std::remove_cvref_t<decltype(r)>>{l, r};
+    }
+}
+
 /// Context for G: slots read the reduced values, variables the scalar bindings.
 template <class T, class Map, std::size_t K>
 struct outer_context {
     using scalar = T;
     const Map& map;
     const std::array<T, K>& reduced;
+    T count = T(1);
     template <class V>
     constexpr T get() const {
         if constexpr (is_slot<V>) return reduced[slot_index<V>];
+        else if constexpr (std::is_same_v<V, element_count>) return count;
         else return static_cast<T>(map[boost::hana::type_c<V>]);
     }
 };
@@ -381,7 +442,7 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     const auto map = hana::make_map(hana::make_pair(hana::type_c<binding_key_t<Bindings>>, bindings.value)...);
     using Map = std::remove_cvref_t<decltype(map)>;
 
-    const auto split = split_reductions<0>(loss);  // not a structured binding: lambdas capture these
+    const auto split = split_reductions<0>(hoist_out_of_reductions<Bindings...>(loss));  // lambdas capture these
     const auto& g = split.first;
     const auto& reductions = split.second;
     using G = std::remove_cvref_t<decltype(g)>;
@@ -426,7 +487,7 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
         ((scale[decltype(k)::value] = is_mean<std::remove_cvref_t<decltype(reductions[k])>> ? T(1) / static_cast<T>(n) : T(1),
           reduced[decltype(k)::value] = totals[decltype(k)::value * per_reduction] * scale[decltype(k)::value]), ...);
     });
-    const outer_context<T, Map, K> octx{map, reduced};
+    const outer_context<T, Map, K> octx{map, reduced, static_cast<T>(n)};
     // G's value and its derivatives by the scalar wrt variables and by each reduction.
     const auto outer = outer_sweep<T, K>(ScalarVars{}, g, octx);
     constexpr std::size_t W1 = 1 + W;
