@@ -129,4 +129,38 @@ BOOST_AUTO_TEST_CASE(user_variables_never_collide_with_reduction_slots) {
     BOOST_TEST(ctgrad::evaluate(sum(x) + c, x = xs, c = 100.0) == 106.0);
 }
 
+BOOST_AUTO_TEST_CASE(invariant_parts_of_a_sum_are_evaluated_once) {
+    // sum(c + e), sum(e / c), sum(c * e), mean(e - c): c, which uses no array, leaves the loop.
+    const std::vector<double> xs{0.5, 1.5, -2.0, 3.0, 0.25, -1.0, 2.0, 4.0, -3.5, 1.0};
+    double sx = 0, sxx = 0;
+    for (double v : xs) {
+        sx += v;
+        sxx += v * v;
+    }
+    const double c = 1.7, n = static_cast<double>(xs.size());
+
+    evaluations = 0;
+    const auto [v1, dc1] = ctgrad::value_and_grad(sum(counted(y) * 2_c + x * x), ctgrad::wrt(y), x = xs, y = c);
+    BOOST_TEST(evaluations == 1);
+    BOOST_TEST(v1 == 2 * c * n + sxx, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(dc1 == 2 * n, boost::test_tools::tolerance(1e-12));
+
+    evaluations = 0;
+    const auto [v2, dc2] = ctgrad::value_and_grad(sum(x * x / exp(counted(y))), ctgrad::wrt(y), x = xs, y = c);
+    BOOST_TEST(evaluations == 1);
+    BOOST_TEST(v2 == sxx / std::exp(c), boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(dc2 == -sxx / std::exp(c), boost::test_tools::tolerance(1e-12));
+
+    evaluations = 0;
+    const auto [v3, dc3] = ctgrad::value_and_grad(mean(x - counted(y) * sin(y)), ctgrad::wrt(y), x = xs, y = c);
+    BOOST_TEST(evaluations == 1);
+    BOOST_TEST(v3 == sx / n - c * std::sin(c), boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(dc3 == -(std::sin(c) + c * std::cos(c)), boost::test_tools::tolerance(1e-12));
+
+    // Both sides use the array: the sum is not split, so shared nodes stay computed once each.
+    evaluations = 0;
+    (void)ctgrad::value_and_grad(sum(sin(counted(x)) * y + counted(x) * x), ctgrad::wrt(y), x = xs, y = c);
+    BOOST_TEST(evaluations == xs.size());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
