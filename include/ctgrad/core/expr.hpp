@@ -103,19 +103,22 @@ template <class Op, class L, class R>
 inline constexpr bool has_state<binary<Op, L, R>> = has_state<L> || has_state<R>;
 
 // Operand storage. An operand without runtime state is not stored: its type is its value, so
-// it is a static member and the node stays empty. Storing it would give a node that uses one
-// subexpression twice two distinct subobjects, and a chain of k such nodes 2^k of them.
+// the accessor returns a fresh (empty) object and the node stays empty. Storing it would give a
+// node that uses one subexpression twice two distinct subobjects, and a chain of k such nodes
+// 2^k of them. (Nor is it a static data member: g++ gives every instantiated static member a
+// symbol named after its class, and for a sum of n terms those names cost O(n^2).)
 template <class Tag, class A, bool Stored = has_state<A>>
 struct operand_storage {
     [[no_unique_address]] A value;
     constexpr operand_storage() = default;
     constexpr explicit operand_storage(const A& v) : value(v) {}
+    constexpr const A& get() const { return value; }
 };
 template <class Tag, class A>
 struct operand_storage<Tag, A, false> {
-    static constexpr A value{};
     constexpr operand_storage() = default;
     constexpr explicit operand_storage(const A&) {}
+    static constexpr A get() { return A{}; }
 };
 struct operand_a_tag {};
 struct operand_l_tag {};
@@ -129,7 +132,7 @@ struct unary : expr_base<unary<Op, A>>, private detail::operand_storage<detail::
     constexpr unary() = default;
     constexpr explicit unary(const A& a_) : detail::operand_storage<detail::operand_a_tag, A>(a_) {}
     /// The operand.
-    constexpr const A& a() const { return detail::operand_storage<detail::operand_a_tag, A>::value; }
+    constexpr decltype(auto) a() const { return detail::operand_storage<detail::operand_a_tag, A>::get(); }
 };
 
 /// An operation with two operands.
@@ -143,9 +146,9 @@ struct binary : expr_base<binary<Op, L, R>>,
     constexpr binary(const L& l_, const R& r_)
         : detail::operand_storage<detail::operand_l_tag, L>(l_), detail::operand_storage<detail::operand_r_tag, R>(r_) {}
     /// The left operand.
-    constexpr const L& l() const { return detail::operand_storage<detail::operand_l_tag, L>::value; }
+    constexpr decltype(auto) l() const { return detail::operand_storage<detail::operand_l_tag, L>::get(); }
     /// The right operand.
-    constexpr const R& r() const { return detail::operand_storage<detail::operand_r_tag, R>::value; }
+    constexpr decltype(auto) r() const { return detail::operand_storage<detail::operand_r_tag, R>::get(); }
 };
 
 /// `var<"x">`: the variable named x.

@@ -32,93 +32,131 @@ struct typelist {
 
 // ---- the distinct nodes, children first ------------------------------------------------
 //
-// collect<List, E> appends E and its descendants not yet in List, in post-order, and gives
+// collect<Nodes, E> adds E and its descendants not yet among Nodes, in post-order, and gives
 // E's position. Each entry records its operands' positions as they are found, so no step
 // searches the list again. A node already present is not visited again: one step per
-// distinct node and edge; membership is a fold of the __is_same builtin (std::is_same_v
-// instantiates a class per pair of node types: (5n)^2 / 2 of them for a sum of n terms).
+// distinct node and edge.
+//
+// The nodes found so far are kept twice, both persistent (a new node makes a few new types and
+// shares the rest): a binary search tree keyed by the nodes' structural hashes (random keys, so
+// about 2 ln n deep), which answers "is this node present, where", and a list of entries in
+// reverse order, turned into the final typelist once. Every step costs O(log n) instantiations
+// of small class templates. Sizes and positions are enumerators or template arguments, never
+// static data members or variable templates: g++ gives each of those a symbol named after its
+// arguments, and names that grow with the number of nodes made the compile time cubic.
 
 /// A node of the DAG and the positions of its operands.
 template <class N, std::size_t A, std::size_t B>
 struct entry {
     using node = N;
-    enum : std::size_t { a = A, b = B };  // enumerators: no symbol per node (see below)
-};
-
-// The nodes found so far form a chain of classes, one per node, each deriving from the
-// previous one and from two keys: node_key<N, I> (node type to position) and index_key<I, Entry>
-// (position to entry). Adding a node makes one class with three bases, whatever the number of
-// nodes; finding a node is a derived-to-base deduction, done inside the compiler. (A list type
-// per step, as in typelist<Es..., E>, costs O(n) per step and O(n^2) in all, which dominated
-// the compile time of long sums.)
-
-template <std::uint64_t H, std::size_t I> struct node_key {};
-template <std::size_t I, class Entry> struct index_key {};
-
-// Sizes and positions are enumerators (used only after a conversion to std::size_t), not
-// static data members: g++ makes a symbol for every instantiated static member, named after
-// its class, and these class names grow with the number of nodes (O(n^2) in all).
-
-struct empty_nodes {
-    enum : std::size_t { size = 0 };
-};
-template <class Prev, class Entry>
-struct nodes : Prev, node_key<structural_hash<typename Entry::node>, Prev::size>, index_key<Prev::size, Entry> {
-    enum : std::size_t { size = std::size_t(Prev::size) + 1 };
+    enum : std::size_t { a = A, b = B };
 };
 
 inline constexpr std::size_t not_found = ~std::size_t(0);
-template <std::uint64_t H, std::size_t I>
-std::integral_constant<std::size_t, I> position_of(const node_key<H, I>*);
-template <std::uint64_t H>
-std::integral_constant<std::size_t, not_found> position_of(const void*);
-/// The position of node type N among Nodes, or not_found. Nodes are keyed by their structural
-/// hash: deducing a position from a key holding the node type itself makes g++ walk that type
-/// for every base it tries.
-template <class N, class Nodes>
-using position_in = decltype(detail::position_of<structural_hash<N>>(static_cast<const Nodes*>(nullptr)));
 
-template <std::size_t I, class Entry>
-Entry entry_of(const index_key<I, Entry>*);
-template <std::size_t I, class Nodes>
-using entry_at = decltype(detail::entry_of<I>(static_cast<const Nodes*>(nullptr)));
+struct empty_tree {};
+template <std::uint64_t H, std::size_t I, class N, class L, class R> struct tree_node {};
 
-template <class Nodes, class E, std::size_t Found = position_in<E, Nodes>::value> struct collect;
+/// The position of the node keyed K (and its type), or not_found.
+template <std::size_t I, class N> struct found {
+    enum : std::size_t { index = I };
+    using node = N;
+};
+template <class Tree, std::uint64_t K> struct tree_find;
+template <std::uint64_t K> struct tree_find<empty_tree, K> {
+    using type = found<not_found, void>;
+};
+template <std::uint64_t H, std::size_t I, class N, class L, class R, std::uint64_t K>
+struct tree_find<tree_node<H, I, N, L, R>, K> {
+    using type = typename std::conditional_t<K == H, std::type_identity<found<I, N>>,
+                                             std::conditional_t<(K < H), tree_find<L, K>, tree_find<R, K>>>::type;
+};
 
-template <class Nodes, class E, std::size_t Found>
+template <class Tree, std::uint64_t K, std::size_t J, class N> struct tree_insert;
+template <class Node, std::uint64_t K, std::size_t J, class N> struct insert_left;
+template <class Node, std::uint64_t K, std::size_t J, class N> struct insert_right;
+template <std::uint64_t K, std::size_t J, class N>
+struct tree_insert<empty_tree, K, J, N> {
+    using type = tree_node<K, J, N, empty_tree, empty_tree>;
+};
+template <std::uint64_t H, std::size_t I, class M, class L, class R, std::uint64_t K, std::size_t J, class N>
+struct tree_insert<tree_node<H, I, M, L, R>, K, J, N> {
+    using type = typename std::conditional_t<(K < H), insert_left<tree_node<H, I, M, L, R>, K, J, N>,
+                                             insert_right<tree_node<H, I, M, L, R>, K, J, N>>::type;
+};
+template <std::uint64_t H, std::size_t I, class M, class L, class R, std::uint64_t K, std::size_t J, class N>
+struct insert_left<tree_node<H, I, M, L, R>, K, J, N> {
+    using type = tree_node<H, I, M, typename tree_insert<L, K, J, N>::type, R>;
+};
+template <std::uint64_t H, std::size_t I, class M, class L, class R, std::uint64_t K, std::size_t J, class N>
+struct insert_right<tree_node<H, I, M, L, R>, K, J, N> {
+    using type = tree_node<H, I, M, L, typename tree_insert<R, K, J, N>::type>;
+};
+
+struct nil {};
+template <class Head, class Tail> struct cons {};
+
+/// The nodes found so far: the search tree, the entries (newest first) and their number.
+template <class Tree, class Entries, std::size_t N>
+struct node_set {
+    using tree = Tree;
+    using entries = Entries;
+    enum : std::size_t { size = N };
+};
+using empty_nodes = node_set<empty_tree, nil, 0>;
+
+template <class Nodes, class Entry>
+using add_node = node_set<typename tree_insert<typename Nodes::tree, structural_hash<typename Entry::node>,
+                                               Nodes::size, typename Entry::node>::type,
+                          cons<Entry, typename Nodes::entries>, std::size_t(Nodes::size) + 1>;
+
+template <class Found, class E>
+struct checked_position {
+    static_assert(Found::index == not_found || CTGRAD_IS_SAME(typename Found::node, E),
+                  "ctgrad: two distinct subexpressions have the same structural hash; please report this expression");
+    enum : std::size_t { value = Found::index };
+};
+
+template <class Nodes, class E, std::size_t Found = checked_position<typename tree_find<typename Nodes::tree, structural_hash<E>>::type, E>::value>
 struct collect {  // already present
     using type = Nodes;
     enum : std::size_t { index = Found };
 };
 template <class Nodes, class E>
 struct collect<Nodes, E, not_found> {  // a leaf
-    using type = nodes<Nodes, entry<E, 0, 0>>;
+    using type = add_node<Nodes, entry<E, 0, 0>>;
     enum : std::size_t { index = Nodes::size };
 };
 template <class Nodes, class Op, class A>
 struct collect<Nodes, unary<Op, A>, not_found> {
     using ca = collect<Nodes, A>;
-    using type = nodes<typename ca::type, entry<unary<Op, A>, ca::index, ca::index>>;
+    using type = add_node<typename ca::type, entry<unary<Op, A>, ca::index, ca::index>>;
     enum : std::size_t { index = ca::type::size };
 };
 template <class Nodes, class Op, class L, class R>
 struct collect<Nodes, binary<Op, L, R>, not_found> {
     using cl = collect<Nodes, L>;
     using cr = collect<typename cl::type, R>;
-    using type = nodes<typename cr::type, entry<binary<Op, L, R>, cl::index, cr::index>>;
+    using type = add_node<typename cr::type, entry<binary<Op, L, R>, cl::index, cr::index>>;
     enum : std::size_t { index = cr::type::size };
 };
 
-template <class Nodes, class Seq> struct to_typelist;
-template <class Nodes, std::size_t... I>
-struct to_typelist<Nodes, std::index_sequence<I...>> {
-    using type = typelist<entry_at<I, Nodes>...>;
+/// The entries, newest first, as a typelist, oldest first: eight at a time, so that the
+/// recursion is n / 8 deep.
+template <class Entries, class... Done> struct to_typelist;
+template <class... Done>
+struct to_typelist<nil, Done...> {
+    using type = typelist<Done...>;
 };
+template <class E1, class Rest, class... Done>
+struct to_typelist<cons<E1, Rest>, Done...> : to_typelist<Rest, E1, Done...> {};
+template <class E1, class E2, class E3, class E4, class E5, class E6, class E7, class E8, class Rest, class... Done>
+struct to_typelist<cons<E1, cons<E2, cons<E3, cons<E4, cons<E5, cons<E6, cons<E7, cons<E8, Rest>>>>>>>>, Done...>
+    : to_typelist<Rest, E8, E7, E6, E5, E4, E3, E2, E1, Done...> {};
 
 /// The distinct nodes of `E` (as entries), children before parents; `E` itself is last.
 template <class E>
-using dag = typename to_typelist<typename collect<empty_nodes, E>::type,
-                                 std::make_index_sequence<collect<empty_nodes, E>::type::size>>::type;
+using dag = typename to_typelist<typename collect<empty_nodes, E>::type::entries>::type;
 
 // ---- positions ------------------------------------------------------------------------
 
