@@ -14,6 +14,7 @@
 #ifndef CTGRAD_AUTOGRAD_TENSOR_HPP
 #define CTGRAD_AUTOGRAD_TENSOR_HPP
 
+#include <ctgrad/detail/config.hpp>
 #include <ctgrad/autograd/format.hpp>
 #include <ctgrad/autograd/grad_mode.hpp>
 #include <ctgrad/autograd/random.hpp>
@@ -220,7 +221,7 @@ struct node {
 
 template <class T>
 std::string torch_type_name() {
-    return std::is_same_v<T, double> ? "torch.DoubleTensor" : "torch.FloatTensor";
+    return CTGRAD_IS_SAME(T, double) ? "torch.DoubleTensor" : "torch.FloatTensor";
 }
 
 /// Runs a backward pass: leaves accumulate into .grad, non-leaf tensors into buffers that
@@ -363,13 +364,10 @@ struct uses_slot {
 
 /// Whether backward reads no value (sums and differences only): such a statement keeps
 /// nothing that a second backward could miss.
-template <class E> inline constexpr bool linear_statement = is_variable<E> || is_constant<E>;
-template <class Op, class A>
-inline constexpr bool linear_statement<unary<Op, A>> =
-    (std::is_same_v<Op, neg_op> || std::is_same_v<Op, sum_op> || std::is_same_v<Op, mean_op>) && linear_statement<A>;
-template <class Op, class L, class R>
-inline constexpr bool linear_statement<binary<Op, L, R>> =
-    (std::is_same_v<Op, add_op> || std::is_same_v<Op, sub_op>) && linear_statement<L> && linear_statement<R>;
+template <class E> struct linear_statement_trait : std::bool_constant<is_variable<E> || is_constant<E>> {};
+template <class E> concept linear_statement = linear_statement_trait<E>::value;
+template <class Op, class A> struct linear_statement_trait<unary<Op, A>> : std::bool_constant<(CTGRAD_IS_SAME(Op, neg_op) || CTGRAD_IS_SAME(Op, sum_op) || CTGRAD_IS_SAME(Op, mean_op)) && linear_statement<A>> {};
+template <class Op, class L, class R> struct linear_statement_trait<binary<Op, L, R>> : std::bool_constant<(CTGRAD_IS_SAME(Op, add_op) || CTGRAD_IS_SAME(Op, sub_op)) && linear_statement<L> && linear_statement<R>> {};
 
 // ---- PyTorch's names -------------------------------------------------------------------
 
@@ -444,10 +442,10 @@ grad_fn describe_expr(const Args& args, const void* id) {
         if constexpr (is_variable<Lt>) left_number = is_number_slot<T>(args[Off]);
         if constexpr (is_variable<Rt>) right_number = is_number_slot<T>(args[RO]);
         using Op = op_t<E>;
-        if constexpr (std::is_same_v<Op, sub_op>) {
+        if constexpr (CTGRAD_IS_SAME(Op, sub_op)) {
             if (left_number) return {"RsubBackward1", id, {right()}};
         }
-        if constexpr (std::is_same_v<Op, pow_op>) {
+        if constexpr (CTGRAD_IS_SAME(Op, pow_op)) {
             if (right_number) return {"PowBackward0", id, {left()}};
             return {"PowBackward1", id, {left(), right()}};
         } else {
@@ -601,16 +599,18 @@ inline void warn_non_leaf_grad() {
 template <class T>
 std::string format_values(std::span<const T> values, const tensor_size& shape, bool requires_grad, const std::string& fn) {
     format_suffix suffix;
-    suffix.float64 = std::is_same_v<T, double>;
+    suffix.float64 = CTGRAD_IS_SAME(T, double);
     suffix.requires_grad = requires_grad;
     suffix.grad_fn = fn;
     return format_tensor<T>(values, shape.dims(), suffix);
 }
 
-template <class X> inline constexpr bool is_tensor_expr_v = false;
-template <class T, class E, std::size_t L> inline constexpr bool is_tensor_expr_v<tensor_expr<T, E, L>> = true;
-template <class X> inline constexpr bool is_tensor_v = false;
-template <class T> inline constexpr bool is_tensor_v<basic_tensor<T>> = true;
+template <class X> struct is_tensor_expr_v_trait : std::bool_constant<false> {};
+template <class X> concept is_tensor_expr_v = is_tensor_expr_v_trait<X>::value;
+template <class T, class E, std::size_t L> struct is_tensor_expr_v_trait<tensor_expr<T, E, L>> : std::bool_constant<true> {};
+template <class X> struct is_tensor_v_trait : std::bool_constant<false> {};
+template <class X> concept is_tensor_v = is_tensor_v_trait<X>::value;
+template <class T> struct is_tensor_v_trait<basic_tensor<T>> : std::bool_constant<true> {};
 
 }  // namespace detail
 
@@ -852,10 +852,10 @@ template <class E, class Args>
 bool saves_result(const Args& args) {
     if constexpr (is_unary<E>) {
         using Op = op_t<E>;
-        return std::is_same_v<Op, exp_op> || std::is_same_v<Op, expm1_op> || std::is_same_v<Op, tan_op> ||
-               std::is_same_v<Op, tanh_op> || std::is_same_v<Op, sigmoid_op> || std::is_same_v<Op, sqrt_op> ||
-               std::is_same_v<Op, relu_op>;
-    } else if constexpr (is_binary<E> && std::is_same_v<op_t<E>, pow_op>) {
+        return CTGRAD_IS_SAME(Op, exp_op) || CTGRAD_IS_SAME(Op, expm1_op) || CTGRAD_IS_SAME(Op, tan_op) ||
+               CTGRAD_IS_SAME(Op, tanh_op) || CTGRAD_IS_SAME(Op, sigmoid_op) || CTGRAD_IS_SAME(Op, sqrt_op) ||
+               CTGRAD_IS_SAME(Op, relu_op);
+    } else if constexpr (is_binary<E> && CTGRAD_IS_SAME(op_t<E>, pow_op)) {
         if constexpr (is_variable<typename E::right_type>) return !is_number_slot(args[slot_count<typename E::left_type>]);
         else return true;
     } else {
@@ -914,7 +914,7 @@ grad_fn describe_tensor(const targ<T>& a) {
 /// Copies share the tensor, as Python names do; a default-constructed Tensor is None.
 template <class T>
 class basic_tensor {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "ctgrad: tensors hold float or double");
+    static_assert(CTGRAD_IS_SAME(T, float) || CTGRAD_IS_SAME(T, double), "ctgrad: tensors hold float or double");
 
 public:
     using value_type = T;
@@ -1107,7 +1107,7 @@ tensor_expr<T, tslot<0>, 1> number_operand(N n) {
 /// `KeepReduced` (it meets only numbers and unary functions, which stay in one loop).
 template <class T, bool KeepReduced, class X>
 auto operand(const X& x) {
-    if constexpr (std::is_arithmetic_v<X>) {
+    if constexpr (std::is_arithmetic<X>::value) {
         return number_operand<T>(x);
     } else if constexpr (is_tensor_v<X>) {
         return leaf_operand(x);
@@ -1131,15 +1131,15 @@ auto make_unary_statement(const X& x);
 
 template <class Op, class A, class B>
 auto make_binary(const A& a, const B& b) {
-    if constexpr (std::is_same_v<Op, div_op> && std::is_arithmetic_v<A>) {
+    if constexpr (CTGRAD_IS_SAME(Op, div_op) && std::is_arithmetic<A>::value) {
         return make_binary<mul_op>(make_unary_statement<reciprocal_op>(b), a);  // PyTorch's rdiv
     } else {
         using T = tensor_scalar_t<A, B>;
         static_assert(!(tensor_like<A> && tensor_like<B>) ||
-                          std::is_same_v<typename scalar_of<A>::type, typename scalar_of<B>::type>,
+                          CTGRAD_IS_SAME(typename scalar_of<A>::type, typename scalar_of<B>::type),
                       "ctgrad: both tensors of an operation must have the same dtype (float or double)");
-        constexpr bool a_number = std::is_arithmetic_v<A>;
-        constexpr bool b_number = std::is_arithmetic_v<B>;
+        constexpr bool a_number = std::is_arithmetic<A>::value;
+        constexpr bool b_number = std::is_arithmetic<B>::value;
         const auto ea = operand<T, b_number>(a);
         const auto eb = operand<T, a_number>(b);
         using EA = typename std::remove_cvref_t<decltype(ea)>::expression_type;
@@ -1192,8 +1192,8 @@ auto make_reduction_statement(const X& x) {
 }
 
 template <class A, class B>
-concept tensor_operands = (tensor_like<A> && (tensor_like<B> || std::is_arithmetic_v<B>)) ||
-                          (std::is_arithmetic_v<A> && tensor_like<B>);
+concept tensor_operands = (tensor_like<A> && (tensor_like<B> || std::is_arithmetic<B>::value)) ||
+                          (std::is_arithmetic<A>::value && tensor_like<B>);
 
 }  // namespace detail
 

@@ -94,19 +94,19 @@ consteval bool precedes() {
 
 /// A node that prints with a leading minus and whose negation is simpler: -e, a negative
 /// constant, (-c) * e, (-a) / b. Sums turn `a + (-b)` into `a - b` with it.
-template <class E> inline constexpr bool is_negated = is_negative_constant<E> || is_op<E, neg_op>;
-template <class L, class R>
-inline constexpr bool is_negated<binary<mul_op, L, R>> = is_negative_constant<L>;
-template <class L, class R>
-inline constexpr bool is_negated<binary<div_op, L, R>> = is_negated<L>;
+template <class E> struct is_negated_trait : std::bool_constant<is_negative_constant<E> || is_op<E, neg_op>> {};
+template <class E> concept is_negated = is_negated_trait<E>::value;
+template <class L, class R> struct is_negated_trait<binary<mul_op, L, R>> : std::bool_constant<is_negative_constant<L>> {};
+template <class L, class R> struct is_negated_trait<binary<div_op, L, R>> : std::bool_constant<is_negated<L>> {};
 
 /// `1 / e`.
-template <class E> inline constexpr bool is_reciprocal = false;
-template <class R> inline constexpr bool is_reciprocal<binary<div_op, constant<1>, R>> = true;
+template <class E> struct is_reciprocal_trait : std::bool_constant<false> {};
+template <class E> concept is_reciprocal = is_reciprocal_trait<E>::value;
+template <class R> struct is_reciprocal_trait<binary<div_op, constant<1>, R>> : std::bool_constant<true> {};
 
 /// `a * b` collapses into one power of a common base.
-template <class A, class B>
-inline constexpr bool combines = same_node<A, B> || is_power_of<A, B> || is_power_of<B, A> || same_power_base<A, B>;
+template <class A, class B> struct combines_trait : std::bool_constant<same_node<A, B> || is_power_of<A, B> || is_power_of<B, A> || same_power_base<A, B>> {};
+template <class A, class B> concept combines = combines_trait<A, B>::value;
 
 /// `B` is a product one of whose factors combines with `A` (side 1: left, 2: right).
 template <class A, class B> inline constexpr int combines_with_factor = 0;

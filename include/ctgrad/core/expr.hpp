@@ -6,6 +6,7 @@
 #ifndef CTGRAD_CORE_EXPR_HPP
 #define CTGRAD_CORE_EXPR_HPP
 
+#include <ctgrad/detail/config.hpp>
 #include <ctgrad/core/fixed_string.hpp>
 
 #include <concepts>
@@ -21,7 +22,7 @@ struct expr_tag {};
 
 /// True for every ctgrad expression node.
 template <class E>
-concept expression = std::derived_from<std::remove_cvref_t<E>, detail::expr_tag>;
+concept expression = CTGRAD_IS_BASE_OF(detail::expr_tag, std::remove_cvref_t<E>);
 
 template <class E, class... Bindings>
 constexpr auto evaluate(const E& e, const Bindings&... bindings);
@@ -97,10 +98,10 @@ template <class Op, class L, class R> struct binary;
 
 namespace detail {
 /// Whether a node (or any node below it) holds a value known only at run time.
-template <class E> inline constexpr bool has_state = std::is_same_v<E, literal>;
-template <class Op, class A> inline constexpr bool has_state<unary<Op, A>> = has_state<A>;
-template <class Op, class L, class R>
-inline constexpr bool has_state<binary<Op, L, R>> = has_state<L> || has_state<R>;
+template <class E> struct has_state_trait : std::bool_constant<CTGRAD_IS_SAME(E, literal)> {};
+template <class E> concept has_state = has_state_trait<E>::value;
+template <class Op, class A> struct has_state_trait<unary<Op, A>> : std::bool_constant<has_state<A>> {};
+template <class Op, class L, class R> struct has_state_trait<binary<Op, L, R>> : std::bool_constant<has_state<L> || has_state<R>> {};
 
 // Operand storage. An operand without runtime state is not stored: its type is its value, so
 // the accessor returns a fresh (empty) object and the node stays empty. Storing it would give a
@@ -167,29 +168,37 @@ struct ipow_op;
 
 namespace detail {
 
-template <class E> inline constexpr bool is_variable = false;
-template <fixed_string N> inline constexpr bool is_variable<variable<N>> = true;
+template <class E> struct is_variable_trait : std::bool_constant<false> {};
+template <class E> concept is_variable = is_variable_trait<E>::value;
+template <fixed_string N> struct is_variable_trait<variable<N>> : std::bool_constant<true> {};
 
-template <class E> inline constexpr bool is_constant = false;
-template <std::intmax_t N, std::intmax_t D> inline constexpr bool is_constant<constant<N, D>> = true;
+template <class E> struct is_constant_trait : std::bool_constant<false> {};
+template <class E> concept is_constant = is_constant_trait<E>::value;
+template <std::intmax_t N, std::intmax_t D> struct is_constant_trait<constant<N, D>> : std::bool_constant<true> {};
 
-template <class E> inline constexpr bool is_literal = std::is_same_v<E, literal>;
+template <class E> struct is_literal_trait : std::bool_constant<CTGRAD_IS_SAME(E, literal)> {};
+template <class E> concept is_literal = is_literal_trait<E>::value;
 
 /// A number: a compile-time constant or a runtime literal.
-template <class E> inline constexpr bool is_number = is_constant<E> || is_literal<E>;
+template <class E> struct is_number_trait : std::bool_constant<is_constant<E> || is_literal<E>> {};
+template <class E> concept is_number = is_number_trait<E>::value;
 
-template <class E> inline constexpr bool is_unary = false;
-template <class Op, class A> inline constexpr bool is_unary<unary<Op, A>> = true;
+template <class E> struct is_unary_trait : std::bool_constant<false> {};
+template <class E> concept is_unary = is_unary_trait<E>::value;
+template <class Op, class A> struct is_unary_trait<unary<Op, A>> : std::bool_constant<true> {};
 
-template <class E> inline constexpr bool is_binary = false;
-template <class Op, class L, class R> inline constexpr bool is_binary<binary<Op, L, R>> = true;
+template <class E> struct is_binary_trait : std::bool_constant<false> {};
+template <class E> concept is_binary = is_binary_trait<E>::value;
+template <class Op, class L, class R> struct is_binary_trait<binary<Op, L, R>> : std::bool_constant<true> {};
 
-template <class E, class Op> inline constexpr bool is_op = false;
-template <class Op, class A> inline constexpr bool is_op<unary<Op, A>, Op> = true;
-template <class Op, class L, class R> inline constexpr bool is_op<binary<Op, L, R>, Op> = true;
+template <class E, class Op> struct is_op_trait : std::bool_constant<false> {};
+template <class E, class Op> concept is_op = is_op_trait<E, Op>::value;
+template <class Op, class A> struct is_op_trait<unary<Op, A>, Op> : std::bool_constant<true> {};
+template <class Op, class L, class R> struct is_op_trait<binary<Op, L, R>, Op> : std::bool_constant<true> {};
 
-template <class E> inline constexpr bool is_ipow = false;
-template <std::intmax_t N, class A> inline constexpr bool is_ipow<unary<ipow_op<N>, A>> = true;
+template <class E> struct is_ipow_trait : std::bool_constant<false> {};
+template <class E> concept is_ipow = is_ipow_trait<E>::value;
+template <std::intmax_t N, class A> struct is_ipow_trait<unary<ipow_op<N>, A>> : std::bool_constant<true> {};
 
 /// The op tag of a unary or binary node.
 template <class E> struct op_of {};
@@ -200,42 +209,46 @@ template <class E> using op_t = typename op_of<E>::type;
 template <class E> inline constexpr std::intmax_t ipow_exponent = 0;
 template <std::intmax_t N, class A> inline constexpr std::intmax_t ipow_exponent<unary<ipow_op<N>, A>> = N;
 
-template <class E, std::intmax_t N, std::intmax_t D = 1>
-inline constexpr bool is_constant_equal = std::is_same_v<E, constant<N, D>>;
+template <class E, std::intmax_t N, std::intmax_t D = 1> struct is_constant_equal_trait : std::bool_constant<CTGRAD_IS_SAME(E, constant<N, D>)> {};
+template <class E, std::intmax_t N, std::intmax_t D = 1> concept is_constant_equal = is_constant_equal_trait<E, N, D>::value;
 
-template <class E> inline constexpr bool is_zero = is_constant_equal<E, 0>;
-template <class E> inline constexpr bool is_one = is_constant_equal<E, 1>;
+template <class E> struct is_zero_trait : std::bool_constant<is_constant_equal<E, 0>> {};
+template <class E> concept is_zero = is_zero_trait<E>::value;
+template <class E> struct is_one_trait : std::bool_constant<is_constant_equal<E, 1>> {};
+template <class E> concept is_one = is_one_trait<E>::value;
 
-template <class E> inline constexpr bool is_integer_constant = false;
-template <std::intmax_t N> inline constexpr bool is_integer_constant<constant<N, 1>> = true;
+template <class E> struct is_integer_constant_trait : std::bool_constant<false> {};
+template <class E> concept is_integer_constant = is_integer_constant_trait<E>::value;
+template <std::intmax_t N> struct is_integer_constant_trait<constant<N, 1>> : std::bool_constant<true> {};
 
-template <class E> inline constexpr bool is_negative_constant = false;
-template <std::intmax_t N, std::intmax_t D>
-inline constexpr bool is_negative_constant<constant<N, D>> = (N < 0);
+template <class E> struct is_negative_constant_trait : std::bool_constant<false> {};
+template <class E> concept is_negative_constant = is_negative_constant_trait<E>::value;
+template <std::intmax_t N, std::intmax_t D> struct is_negative_constant_trait<constant<N, D>> : std::bool_constant<(N < 0)> {};
 
 /// Two operands are certainly the same value: equal types and no runtime state.
-template <class A, class B>
-inline constexpr bool same_node = std::is_same_v<A, B> && !has_state<A>;
+template <class A, class B> struct same_node_trait : std::bool_constant<CTGRAD_IS_SAME(A, B) && !has_state<A>> {};
+template <class A, class B> concept same_node = same_node_trait<A, B>::value;
 
 /// `k * e` with a number `k`.
-template <class E> inline constexpr bool is_scaled = false;
-template <class L, class R> inline constexpr bool is_scaled<binary<mul_op, L, R>> = is_number<L>;
+template <class E> struct is_scaled_trait : std::bool_constant<false> {};
+template <class E> concept is_scaled = is_scaled_trait<E>::value;
+template <class L, class R> struct is_scaled_trait<binary<mul_op, L, R>> : std::bool_constant<is_number<L>> {};
 
 /// `P` is `b^N` and `B` is `b`.
-template <class P, class B> inline constexpr bool is_power_of = false;
-template <std::intmax_t N, class X, class B>
-inline constexpr bool is_power_of<unary<ipow_op<N>, X>, B> = same_node<X, B>;
+template <class P, class B> struct is_power_of_trait : std::bool_constant<false> {};
+template <class P, class B> concept is_power_of = is_power_of_trait<P, B>::value;
+template <std::intmax_t N, class X, class B> struct is_power_of_trait<unary<ipow_op<N>, X>, B> : std::bool_constant<same_node<X, B>> {};
 
 /// `A` is `b^M` and `B` is `b^N`.
-template <class A, class B> inline constexpr bool same_power_base = false;
-template <std::intmax_t M, std::intmax_t N, class X, class Y>
-inline constexpr bool same_power_base<unary<ipow_op<M>, X>, unary<ipow_op<N>, Y>> = same_node<X, Y>;
+template <class A, class B> struct same_power_base_trait : std::bool_constant<false> {};
+template <class A, class B> concept same_power_base = same_power_base_trait<A, B>::value;
+template <std::intmax_t M, std::intmax_t N, class X, class Y> struct same_power_base_trait<unary<ipow_op<M>, X>, unary<ipow_op<N>, Y>> : std::bool_constant<same_node<X, Y>> {};
 
 /// Whether `E` depends on the variable `V`.
-template <class E, class V> inline constexpr bool depends_on = std::is_same_v<E, V>;
-template <class Op, class A, class V> inline constexpr bool depends_on<unary<Op, A>, V> = depends_on<A, V>;
-template <class Op, class L, class R, class V>
-inline constexpr bool depends_on<binary<Op, L, R>, V> = depends_on<L, V> || depends_on<R, V>;
+template <class E, class V> struct depends_on_trait : std::bool_constant<CTGRAD_IS_SAME(E, V)> {};
+template <class E, class V> concept depends_on = depends_on_trait<E, V>::value;
+template <class Op, class A, class V> struct depends_on_trait<unary<Op, A>, V> : std::bool_constant<depends_on<A, V>> {};
+template <class Op, class L, class R, class V> struct depends_on_trait<binary<Op, L, R>, V> : std::bool_constant<depends_on<L, V> || depends_on<R, V>> {};
 
 }  // namespace detail
 }  // namespace ctgrad

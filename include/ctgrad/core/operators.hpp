@@ -12,7 +12,7 @@ namespace ctgrad {
 
 /// Something that can appear in an expression: a node, or a number (becomes a runtime literal).
 template <class T>
-concept operand = expression<T> || std::is_arithmetic_v<std::remove_cvref_t<T>>;
+concept operand = expression<T> || std::is_arithmetic<std::remove_cvref_t<T>>::value;
 
 namespace detail {
 template <class T>

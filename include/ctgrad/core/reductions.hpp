@@ -22,15 +22,16 @@ struct mean_op : detail::op_base<"mean", notation::function> {
 };
 
 namespace detail {
-template <class E> inline constexpr bool is_reduction = false;
-template <class A> inline constexpr bool is_reduction<unary<sum_op, A>> = true;
-template <class A> inline constexpr bool is_reduction<unary<mean_op, A>> = true;
+template <class E> struct is_reduction_trait : std::bool_constant<false> {};
+template <class E> concept is_reduction = is_reduction_trait<E>::value;
+template <class A> struct is_reduction_trait<unary<sum_op, A>> : std::bool_constant<true> {};
+template <class A> struct is_reduction_trait<unary<mean_op, A>> : std::bool_constant<true> {};
 
 /// Whether a reduction occurs anywhere in `E`.
-template <class E> inline constexpr bool has_reduction = false;
-template <class Op, class A> inline constexpr bool has_reduction<unary<Op, A>> = is_reduction<unary<Op, A>> || has_reduction<A>;
-template <class Op, class L, class R>
-inline constexpr bool has_reduction<binary<Op, L, R>> = has_reduction<L> || has_reduction<R>;
+template <class E> struct has_reduction_trait : std::bool_constant<false> {};
+template <class E> concept has_reduction = has_reduction_trait<E>::value;
+template <class Op, class A> struct has_reduction_trait<unary<Op, A>> : std::bool_constant<is_reduction<unary<Op, A>> || has_reduction<A>> {};
+template <class Op, class L, class R> struct has_reduction_trait<binary<Op, L, R>> : std::bool_constant<has_reduction<L> || has_reduction<R>> {};
 
 /// A reduction of `a`, simplified: the reduction of 0 is 0.
 template <class Op, class A>

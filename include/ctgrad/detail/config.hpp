@@ -12,10 +12,17 @@
 
 /// Type equality without instantiating std::is_same for each pair (a GCC and Clang builtin).
 #if defined(__GNUC__) || defined(__clang__)
-#define CTGRAD_IS_SAME(A, B) __is_same(A, B)
+#define CTGRAD_IS_SAME(...) __is_same(__VA_ARGS__)
 #else
 #include <type_traits>
-#define CTGRAD_IS_SAME(A, B) std::is_same_v<A, B>
+#define CTGRAD_IS_SAME(...) std::is_same_v<__VA_ARGS__>
+#endif
+
+/// Whether B is a base of D, without instantiating std::is_base_of / std::derived_from.
+#if defined(__GNUC__) || defined(__clang__)
+#define CTGRAD_IS_BASE_OF(...) __is_base_of(__VA_ARGS__)
+#else
+#define CTGRAD_IS_BASE_OF(...) std::is_base_of_v<__VA_ARGS__>
 #endif
 
 #endif

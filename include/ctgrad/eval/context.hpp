@@ -16,8 +16,9 @@
 namespace ctgrad {
 namespace detail {
 
-template <class B> inline constexpr bool is_binding = false;
-template <fixed_string N, class V> inline constexpr bool is_binding<binding<N, V>> = true;
+template <class B> struct is_binding_trait : std::bool_constant<false> {};
+template <class B> concept is_binding = is_binding_trait<B>::value;
+template <fixed_string N, class V> struct is_binding_trait<binding<N, V>> : std::bool_constant<true> {};
 
 template <class B> struct binding_traits;
 template <fixed_string N, class V> struct binding_traits<binding<N, V>> {
@@ -53,7 +54,7 @@ struct scalar_context {
 template <class... Bound>
 struct bound_set {
     template <class V>
-    static constexpr bool contains = (std::is_same_v<V, Bound> || ...);
+    static constexpr bool contains = (CTGRAD_IS_SAME(V, Bound) || ...);
 };
 
 /// One check per variable, so the failing instantiation names the variable
@@ -67,16 +68,14 @@ consteval bool require_bound() {
 
 /// Whether every variable of `E` is in `Bound`; memoised per node type, so shared
 /// subexpressions are checked once.
-template <class E, class Bound> inline constexpr bool all_bound = true;
-template <fixed_string N, class Bound>
-inline constexpr bool all_bound<variable<N>, Bound> = require_bound<N, Bound>();
-template <class Op, class A, class Bound>
-inline constexpr bool all_bound<unary<Op, A>, Bound> = all_bound<A, Bound>;
-template <class Op, class L, class R, class Bound>
-inline constexpr bool all_bound<binary<Op, L, R>, Bound> = all_bound<L, Bound> && all_bound<R, Bound>;
+template <class E, class Bound> struct all_bound_trait : std::bool_constant<true> {};
+template <class E, class Bound> concept all_bound = all_bound_trait<E, Bound>::value;
+template <fixed_string N, class Bound> struct all_bound_trait<variable<N>, Bound> : std::bool_constant<require_bound<N, Bound>()> {};
+template <class Op, class A, class Bound> struct all_bound_trait<unary<Op, A>, Bound> : std::bool_constant<all_bound<A, Bound>> {};
+template <class Op, class L, class R, class Bound> struct all_bound_trait<binary<Op, L, R>, Bound> : std::bool_constant<all_bound<L, Bound> && all_bound<R, Bound>> {};
 
 template <class K, class... Ks>
-inline constexpr int count_of = (int(std::is_same_v<K, Ks>) + ... + 0);
+inline constexpr int count_of = (int(CTGRAD_IS_SAME(K, Ks)) + ... + 0);
 
 /// The checks common to every evaluation entry point; true when they all pass.
 template <class E, class... Bindings>

@@ -205,8 +205,8 @@ struct partial_context {
     T a, b, r;
     template <class V>
     CTGRAD_ALWAYS_INLINE constexpr T get() const {
-        if constexpr (std::is_same_v<V, arg_a>) return a;
-        else if constexpr (std::is_same_v<V, arg_b>) return b;
+        if constexpr (CTGRAD_IS_SAME(V, arg_a)) return a;
+        else if constexpr (CTGRAD_IS_SAME(V, arg_b)) return b;
         else return r;
     }
 };

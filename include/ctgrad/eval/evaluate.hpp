@@ -24,7 +24,7 @@ constexpr auto evaluate(const E& e, const Bindings&... bindings) {
     static_assert(expression<E>, "ctgrad::evaluate(e, ...): e must be a ctgrad expression");
     if constexpr (!expression<E> || !detail::check_bindings<E, Bindings...>()) {
         return 0.0;
-    } else if constexpr (!(std::is_arithmetic_v<typename detail::binding_traits<Bindings>::value_type> && ...)) {
+    } else if constexpr (!(std::is_arithmetic<typename detail::binding_traits<Bindings>::value_type>::value && ...)) {
         return detail::evaluate_arrays(e, bindings...);
     } else {
         using T = detail::evaluation_scalar<typename detail::binding_traits<Bindings>::value_type...>;

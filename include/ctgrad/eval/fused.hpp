@@ -57,8 +57,9 @@ constexpr wrt_t<Vars...> wrt(const Vars&...) {
 
 namespace detail {
 
-template <class V> inline constexpr bool is_span = false;
-template <class T> inline constexpr bool is_span<std::span<const T>> = true;
+template <class V> struct is_span_trait : std::bool_constant<false> {};
+template <class V> concept is_span = is_span_trait<V>::value;
+template <class T> struct is_span_trait<std::span<const T>> : std::bool_constant<true> {};
 
 template <class V> struct element_of { using type = V; };
 template <class T> struct element_of<std::span<const T>> { using type = T; };
@@ -68,17 +69,15 @@ template <class B> using binding_key_t = typename binding_traits<B>::key;
 template <class B> using binding_value_t = typename binding_traits<B>::value_type;
 
 /// Whether the variable `V` is bound to an array among `Bindings`.
-template <class V, class... Bindings>
-inline constexpr bool bound_to_array = ((std::is_same_v<V, binding_key_t<Bindings>> && is_span<binding_value_t<Bindings>>) || ...);
+template <class V, class... Bindings> struct bound_to_array_trait : std::bool_constant<((CTGRAD_IS_SAME(V, binding_key_t<Bindings>) && is_span<binding_value_t<Bindings>>) || ...)> {};
+template <class V, class... Bindings> concept bound_to_array = bound_to_array_trait<V, Bindings...>::value;
 
 /// Whether `E` uses a variable bound to an array, outside any reduction.
-template <class E, class... Bindings> inline constexpr bool uses_array = false;
-template <fixed_string N, class... Bindings>
-inline constexpr bool uses_array<variable<N>, Bindings...> = bound_to_array<variable<N>, Bindings...>;
-template <class Op, class A, class... Bindings>
-inline constexpr bool uses_array<unary<Op, A>, Bindings...> = !is_reduction<unary<Op, A>> && uses_array<A, Bindings...>;
-template <class Op, class L, class R, class... Bindings>
-inline constexpr bool uses_array<binary<Op, L, R>, Bindings...> = uses_array<L, Bindings...> || uses_array<R, Bindings...>;
+template <class E, class... Bindings> struct uses_array_trait : std::bool_constant<false> {};
+template <class E, class... Bindings> concept uses_array = uses_array_trait<E, Bindings...>::value;
+template <fixed_string N, class... Bindings> struct uses_array_trait<variable<N>, Bindings...> : std::bool_constant<bound_to_array<variable<N>, Bindings...>> {};
+template <class Op, class A, class... Bindings> struct uses_array_trait<unary<Op, A>, Bindings...> : std::bool_constant<!is_reduction<unary<Op, A>> && uses_array<A, Bindings...>> {};
+template <class Op, class L, class R, class... Bindings> struct uses_array_trait<binary<Op, L, R>, Bindings...> : std::bool_constant<uses_array<L, Bindings...> || uses_array<R, Bindings...>> {};
 
 /// The value of each variable at element `i`: arrays are indexed, scalars broadcast.
 template <class T, class Map>
@@ -137,7 +136,8 @@ consteval bool slot_check() {
     if constexpr (!is_variable<V>) return false;
     else return V::name().size() == 4 && V::name()[0] == '\x01';
 }
-template <class V> inline constexpr bool is_slot = slot_check<V>();
+template <class V> struct is_slot_trait : std::bool_constant<slot_check<V>()> {};
+template <class V> concept is_slot = is_slot_trait<V>::value;
 template <class V>
 inline constexpr std::size_t slot_index =
     std::size_t(V::name()[1] - '0') * 100 + std::size_t(V::name()[2] - '0') * 10 + std::size_t(V::name()[3] - '0');
@@ -153,7 +153,7 @@ using element_count = variable<"\x03n">;
 template <class Op, class... Bindings, class B>
 constexpr auto pull_invariants(const B& body) {
     if constexpr (!uses_array<B, Bindings...>) {
-        if constexpr (std::is_same_v<Op, sum_op>) return make_mul(body, element_count{});
+        if constexpr (CTGRAD_IS_SAME(Op, sum_op)) return make_mul(body, element_count{});
         else return body;
     } else if constexpr (is_op<B, add_op> || is_op<B, sub_op>) {
         // Only an invariant side leaves the sum: splitting it into two sums would evaluate the
@@ -162,7 +162,7 @@ constexpr auto pull_invariants(const B& body) {
         if constexpr (!uses_array<typename B::left_type, Bindings...> || !uses_array<typename B::right_type, Bindings...>) {
             const auto l = pull_invariants<Op, Bindings...>(body.l());
             const auto r = pull_invariants<Op, Bindings...>(body.r());
-            if constexpr (std::is_same_v<Combine, add_op>) return make_add(l, r);
+            if constexpr (CTGRAD_IS_SAME(Combine, add_op)) return make_add(l, r);
             else return make_sub(l, r);
         } else {
             return unary<Op, B>{body};
@@ -211,7 +211,7 @@ struct outer_context {
     template <class V>
     constexpr T get() const {
         if constexpr (is_slot<V>) return reduced[slot_index<V>];
-        else if constexpr (std::is_same_v<V, element_count>) return count;
+        else if constexpr (CTGRAD_IS_SAME(V, element_count)) return count;
         else return static_cast<T>(map[boost::hana::type_c<V>]);
     }
 };
@@ -321,8 +321,8 @@ std::array<T, M> fused_sum(std::size_t n, const Body& body) {
     return fused_sum_range<T, M>(0, n, body);
 }
 
-template <class R>
-inline constexpr bool is_mean = is_op<R, mean_op>;
+template <class R> struct is_mean_trait : std::bool_constant<is_op<R, mean_op>> {};
+template <class R> concept is_mean = is_mean_trait<R>::value;
 
 /// The result type of one gradient: a scalar for a scalar binding, a vector for an array.
 template <class T, class V, class... Bindings>
@@ -332,7 +332,7 @@ template <class E, class... Bindings>
 consteval bool check_fused() {
     if constexpr (!check_bindings<E, Bindings...>()) return false;
     else {
-        constexpr bool values_ok = ((std::is_arithmetic_v<binding_value_t<Bindings>> || is_span<binding_value_t<Bindings>>) && ...);
+        constexpr bool values_ok = ((std::is_arithmetic<binding_value_t<Bindings>>::value || is_span<binding_value_t<Bindings>>) && ...);
         static_assert(values_ok, "ctgrad: bind every variable to a number or to an array of floating-point numbers");
         return values_ok;
     }
@@ -360,9 +360,9 @@ struct array_free {
     static constexpr bool invariant = (is_unary<N> || is_binary<N>) && !uses_array<N, Bindings...>;
 };
 
-template <class Hoist, class List> inline constexpr bool hoists_any = false;
-template <class Hoist, class... Es>
-inline constexpr bool hoists_any<Hoist, typelist<Es...>> = (Hoist::template invariant<typename Es::node> || ...);
+template <class Hoist, class List> struct hoists_any_trait : std::bool_constant<false> {};
+template <class Hoist, class List> concept hoists_any = hoists_any_trait<Hoist, List>::value;
+template <class Hoist, class... Es> struct hoists_any_trait<Hoist, typelist<Es...>> : std::bool_constant<(Hoist::template invariant<typename Es::node> || ...)> {};
 
 /// The hoisting rule for a body: none when the body has no compound invariant.
 template <class Body, class... Bindings>
@@ -371,7 +371,7 @@ using hoist_for = std::conditional_t<hoists_any<array_free<Bindings...>, dag<Bod
 /// The values of `body`'s nodes at element 0, read by the loop for its invariant nodes.
 template <class T, class... Bindings, class Body, class Map, class State>
 std::array<T, dag<Body>::size> loop_invariants(const Body&, const Map& map, std::size_t n, const State& state) {
-    if constexpr (std::is_same_v<hoist_for<Body, Bindings...>, hoist_none>) {
+    if constexpr (CTGRAD_IS_SAME(hoist_for<Body, Bindings...>, hoist_none)) {
         return {};
     } else {
         if (n == 0) return {};

@@ -8,6 +8,7 @@
 #ifndef CTGRAD_IO_DOT_HPP
 #define CTGRAD_IO_DOT_HPP
 
+#include <ctgrad/detail/config.hpp>
 #include <ctgrad/autograd/print.hpp>
 #include <ctgrad/autograd/tensor.hpp>
 #include <ctgrad/io/to_string.hpp>
@@ -59,13 +60,14 @@ private:
     std::size_t count_ = 0;
 };
 
-template <class Op> inline constexpr bool is_ipow_op = false;
-template <std::intmax_t N> inline constexpr bool is_ipow_op<ipow_op<N>> = true;
+template <class Op> struct is_ipow_op_trait : std::bool_constant<false> {};
+template <class Op> concept is_ipow_op = is_ipow_op_trait<Op>::value;
+template <std::intmax_t N> struct is_ipow_op_trait<ipow_op<N>> : std::bool_constant<true> {};
 
 template <class Op>
 std::string op_label() {
     if constexpr (is_ipow_op<Op>) return "^" + std::to_string(Op::exponent);
-    else if constexpr (std::is_same_v<Op, neg_op>) return "neg";
+    else if constexpr (CTGRAD_IS_SAME(Op, neg_op)) return "neg";
     else return std::string(Op::name);
 }
 
