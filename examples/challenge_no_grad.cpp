@@ -5,6 +5,8 @@
 #include <ctgrad/io/dot.hpp>
 #include <ctgrad/tensor.hpp>
 
+#include "dot_option.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -47,15 +49,7 @@ bool equal(const Tensor& a, const Tensor& b) {
 
 int main(int argc, char** argv) {
     // --dot DIR: write the computation graphs there as Graphviz files (see part 4).
-    std::optional<std::string> dot_dir;
-    for (int i = 1; i < argc; ++i) {
-        if (std::string_view(argv[i]) == "--dot" && i + 1 < argc) {
-            dot_dir = argv[++i];
-        } else {
-            std::fprintf(stderr, "usage: %s [--dot DIR]\n", argv[0]);
-            return 2;
-        }
-    }
+    const std::optional<std::string> dot_dir = examples::dot_option(argc, argv);
 
     // 1. Exercise 3 again, with the update done in place under ctgrad::no_grad.
     ctgrad::print("update: with torch.no_grad(): w -= lr * w.grad; b -= lr * b.grad");

@@ -5,6 +5,8 @@
 #include <ctgrad/io/dot.hpp>
 #include <ctgrad/tensor.hpp>
 
+#include "dot_option.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -15,15 +17,7 @@ using ctgrad::Tensor;
 
 int main(int argc, char** argv) {
     // --dot DIR: write the computation graphs there as Graphviz files (see step 4).
-    std::optional<std::string> dot_dir;
-    for (int i = 1; i < argc; ++i) {
-        if (std::string_view(argv[i]) == "--dot" && i + 1 < argc) {
-            dot_dir = argv[++i];
-        } else {
-            std::fprintf(stderr, "usage: %s [--dot DIR]\n", argv[0]);
-            return 2;
-        }
-    }
+    const std::optional<std::string> dot_dir = examples::dot_option(argc, argv);
 
     // 1. Create the tensors; only x and z require grad.
     Tensor x = ctgrad::tensor({1.0, 2.0, 3.0}, {.requires_grad = true});

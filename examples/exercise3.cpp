@@ -5,6 +5,8 @@
 #include <ctgrad/ctgrad.hpp>
 #include <ctgrad/io/dot.hpp>
 
+#include "dot_option.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -41,15 +43,7 @@ Tensor train(const Tensor& x_data, const Tensor& y_true, Tensor& w, Tensor& b, d
 
 int main(int argc, char** argv) {
     // --dot DIR: write the computation graphs there as Graphviz files (see step 5).
-    std::optional<std::string> dot_dir;
-    for (int i = 1; i < argc; ++i) {
-        if (std::string_view(argv[i]) == "--dot" && i + 1 < argc) {
-            dot_dir = argv[++i];
-        } else {
-            std::fprintf(stderr, "usage: %s [--dot DIR]\n", argv[0]);
-            return 2;
-        }
-    }
+    const std::optional<std::string> dot_dir = examples::dot_option(argc, argv);
 
     // 1. Data and true parameters.
     ctgrad::manual_seed(0);
