@@ -768,6 +768,408 @@ void randn_requires_grad() {
 }
 
 // ---------------------------------------------------------------------------
+// The graph engine across materialised tensors
+// ---------------------------------------------------------------------------
+void graph_diamond() {
+    Tensor x = vec();
+    Tensor a = x * 2.0;
+    Tensor b = a * a + a;
+    print(b);
+    print(fn_name(b.grad_fn()));
+    print(next_fns(b.grad_fn()));
+    b.sum().backward();
+    print(x.grad());
+}
+
+void graph_shared_nonleaf() {
+    Tensor x = vec();
+    Tensor a = ctgrad::exp(x);
+    Tensor b = a * 3.0;
+    Tensor c = a * a;
+    (b + c).sum().backward();
+    print(x.grad());
+    print("# a sum saves nothing: two passes through x + 1");
+    Tensor u = x + 1.0;
+    Tensor v = u * 3.0;
+    Tensor w = u * 2.0;
+    v.sum().backward();
+    print(x.grad());
+    w.sum().backward();
+    print(x.grad());
+    print("# exp saves its result, freed by the first pass");
+    Tensor p = ctgrad::exp(x);
+    Tensor q = p * 3.0;
+    Tensor r = p * 2.0;
+    q.sum().backward();
+    print(x.grad());
+    try {
+        r.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x.grad());
+}
+
+void retain_grad_used_twice() {
+    Tensor x = vec();
+    Tensor a = x * x;
+    a.retain_grad();
+    Tensor b = a * 2.0;
+    Tensor c = a * a;
+    (b + c).sum().backward();
+    print(a.grad());
+    print(x.grad());
+    print(a.retains_grad(), b.retains_grad());
+}
+
+void retain_grad_second_pass() {
+    print("# a retained grad is replaced (grad + new), a leaf's grad accumulates in place");
+    Tensor x = vec();
+    Tensor a = x * x;
+    a.retain_grad();
+    Tensor s = (a * 2.0).sum();
+    s.backward(true);
+    Tensor g = a.grad();
+    Tensor h = x.grad();
+    s.backward();
+    print(a.grad());
+    print(g);
+    print(x.grad());
+    print(h);
+}
+
+void retain_graph_three_times() {
+    Tensor x = vec();
+    Tensor a = x * x;
+    Tensor s = (a * 3.0).sum();
+    s.backward(true);
+    print(x.grad());
+    s.backward(true);
+    print(x.grad());
+    s.backward();
+    print(x.grad());
+    try {
+        s.backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x.grad());
+}
+
+void backward_twice_sums_only() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    Tensor a = x - y;
+    Tensor s = (a + x).sum();
+    s.backward();
+    s.backward();
+    print(x.grad());
+    print(y.grad());
+    print("# a product below the sum: the second pass raises, after x's direct gradient");
+    Tensor b = x * y;
+    Tensor t = (b + x).sum();
+    t.backward();
+    print(x.grad());
+    try {
+        t.backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x.grad());
+    print(y.grad());
+}
+
+// ---------------------------------------------------------------------------
+// In-place operations and the version counter
+// ---------------------------------------------------------------------------
+void inplace_nonleaf_recorded() {
+    Tensor x = vec();
+    Tensor a = x * 2.0;
+    a += 1.0;
+    print(a);
+    print(fn_name(a.grad_fn()), a.is_leaf(), a.version());
+    print(next_fns(a.grad_fn()));
+    a *= 3.0;
+    print(a);
+    print(next_fns(a.grad_fn()));
+    a.sum().backward();
+    print(x.grad());
+    print("# an in-place op with a tensor that requires grad makes a non-leaf");
+    Tensor c = ctgrad::tensor({1.0, 2.0, 3.0});
+    c += x;
+    print(c);
+    print(c.requires_grad(), c.is_leaf(), fn_name(c.grad_fn()));
+    print(next_fns(c.grad_fn()));
+    c.sum().backward();
+    print(x.grad());
+}
+
+void inplace_self_alias() {
+    Tensor x = vec();
+    Tensor a = x * 2.0;
+    a += a;
+    print(a);
+    a.sum().backward();
+    print(x.grad());
+    print("# b *= b: mul_ saved b as its other operand before bumping its version");
+    Tensor b = x * 2.0;
+    b *= b;
+    print(b);
+    try {
+        b.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print("# c *= c.detach(): the detached tensor shares the version counter");
+    Tensor c = x * 2.0;
+    c *= c.detach();
+    print(c);
+    try {
+        c.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x.grad());
+}
+
+void inplace_no_grad_saved() {
+    Tensor x = vec();
+    Tensor a = x * 2.0;
+    Tensor b = a * a;
+    {
+        ctgrad::no_grad guard;
+        a += 1.0;
+    }
+    print(a);
+    print(a.requires_grad(), a.is_leaf(), a.version());
+    try {
+        b.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print("# exp saves its result");
+    Tensor u = ctgrad::exp(x);
+    {
+        ctgrad::no_grad guard;
+        u *= 2.0;
+    }
+    print(u);
+    try {
+        u.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x.grad());
+}
+
+void detach_version_shared() {
+    Tensor x = vec();
+    Tensor a = ctgrad::exp(x);
+    Tensor d = a.detach();
+    d += 1.0;
+    print(a);
+    print(a.version(), d.version());
+    try {
+        a.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    Tensor y = vec();
+    Tensor z = y * y;
+    Tensor dy = y.detach();
+    dy *= 2.0;
+    print(y);
+    print(y.version(), dy.version());
+    try {
+        z.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(y.grad());
+}
+
+void data_untracked() {
+    Tensor x = vec();
+    Tensor a = x * x;
+    Tensor d = x.data();
+    d *= 2.0;
+    print(x);
+    print(x.version(), d.version());
+    a.sum().backward();
+    print(a);
+    print(x.grad());
+}
+
+// ---------------------------------------------------------------------------
+// .grad, requires_grad_, accumulation
+// ---------------------------------------------------------------------------
+void set_grad_none() {
+    Tensor x = vec();
+    (x * x).sum().backward();
+    Tensor g = x.grad();
+    print(g);
+    x.set_grad({});
+    print(x.grad());
+    (x * 3.0).sum().backward();
+    print(x.grad());
+    print(g);
+}
+
+void requires_grad_then_use() {
+    Tensor x = ctgrad::tensor({1.0, -1.0, 2.0});
+    Tensor y = x * 2.0;
+    x.requires_grad_();
+    print(y.requires_grad(), y.is_leaf());
+    Tensor z = x * y;
+    print(fn_name(z.grad_fn()), next_fns(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    try {
+        z.requires_grad_(false);
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    try {
+        y.retain_grad();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+void broadcast_1x1_accumulate() {
+    Tensor w = ctgrad::tensor({{0.5}}, {.requires_grad = true});
+    Tensor x = ctgrad::tensor({{0.1}, {0.2}, {0.3}, {0.7}, {1.1}});
+    for (int step = 0; step != 3; ++step) {
+        Tensor loss = ctgrad::pow(w * x - 1.0, 2_c).mean();
+        loss.backward();
+        print(loss.item(), w.grad(), w.grad().item());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Ops through the engine
+// ---------------------------------------------------------------------------
+void float64_engine() {
+    DoubleTensor x = ctgrad::tensor<double>({0.1, 0.7, -1.3}, {.requires_grad = true});
+    DoubleTensor a = x * x;
+    DoubleTensor b = ctgrad::exp(a) + a;
+    DoubleTensor c = b * x;
+    DoubleTensor s = c.sum();
+    print(s);
+    s.backward();
+    print(x.grad());
+    print(s.item());
+}
+
+void mean_2d_grad() {
+    Tensor x = ctgrad::tensor({{1.0, -2.0, 3.0}, {0.5, 0.25, -4.0}}, {.requires_grad = true});
+    Tensor a = x * x;
+    Tensor m = a.mean();
+    print(m);
+    print(fn_name(m.grad_fn()));
+    m.backward();
+    print(x.grad());
+    (x * 3.0).mean().backward();
+    print(x.grad());
+}
+
+void unary_chain() {
+    Tensor x = vec();
+    Tensor y = ctgrad::exp(ctgrad::sin(x));
+    print(y);
+    print(fn_name(y.grad_fn()), next_fns(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({0.3, -0.8, 1.7}, {.requires_grad = true});
+    Tensor v = ctgrad::tanh(ctgrad::log(ctgrad::sigmoid(ctgrad::cos(u))));
+    print(v);
+    v.sum().backward();
+    print(u.grad());
+    print(u.grad().sum().item());
+}
+
+void pow_tensor_exponent() {
+    Tensor x = ctgrad::tensor({0.3, 1.7, 2.5}, {.requires_grad = true});
+    Tensor p = ctgrad::tensor({2.0, 0.5, -1.5}, {.requires_grad = true});
+    Tensor y = ctgrad::pow(x, p);
+    print(y);
+    print(fn_name(y.grad_fn()), next_fns(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+    print(p.grad());
+    print(x.grad().sum().item(), p.grad().sum().item());
+}
+
+void sub_rsub_neg() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    Tensor z = 1.0 - (x - y);
+    print(z);
+    print(fn_name(z.grad_fn()), next_fns(z.grad_fn()));
+    Tensor w = -(2.0 - x) - y;
+    print(w);
+    print(fn_name(w.grad_fn()), next_fns(w.grad_fn()));
+    (z * w).sum().backward();
+    print(x.grad());
+    print(y.grad());
+}
+
+void div_broadcast_0d() {
+    Tensor s = ctgrad::tensor(3.0, {.requires_grad = true});
+    Tensor v = ctgrad::tensor({1.0, 2.0, 5.0}, {.requires_grad = true});
+    Tensor y = v / s;
+    print(y);
+    y.sum().backward();
+    print(s.grad());
+    print(v.grad());
+    Tensor z = s / v;
+    print(z);
+    z.sum().backward();
+    print(s.grad());
+    print(v.grad());
+}
+
+void backward_gradient_intermediate() {
+    Tensor x = vec();
+    Tensor a = x * x;
+    Tensor b = a * 2.0;
+    b.backward(ctgrad::tensor({1.0, 0.5, 0.25}), true);
+    print(x.grad());
+    a.backward(ctgrad::tensor({1.0, 1.0, 1.0}));
+    print(x.grad());
+    try {
+        b.backward(ctgrad::tensor({1.0, 0.5, 0.25}));
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    print(x.grad());
+}
+
+void item_1x1() {
+    Tensor a = ctgrad::tensor({{2.5}}, {.requires_grad = true});
+    Tensor y = a * a;
+    print(y);
+    print(y.item());
+    y.backward();
+    print(a.grad());
+    print(a.grad().item());
+    print((a * 3.0).sum().item());
+    Tensor z = ctgrad::tensor({{0.1}}) * 3.0;
+    print(z.item());
+}
+
+void grad_negative_zero() {
+    print("# relu'(x) is 0 where x <= 0, and NegBackward0 makes it -0");
+    Tensor x = ctgrad::tensor({0.5, 0.0, -2.0}, {.requires_grad = true});
+    Tensor y = ctgrad::relu(-x);
+    y.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({0.0, 1.0}, {.requires_grad = true});
+    (-(u * u)).sum().backward();
+    print(u.grad());
+}
+
+// ---------------------------------------------------------------------------
 struct scenario {
     const char* name;
     void (*run)();
@@ -844,6 +1246,29 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(randn_float64),
     CTGRAD_SCENARIO(randn_consecutive),
     CTGRAD_SCENARIO(randn_requires_grad),
+    CTGRAD_SCENARIO(graph_diamond),
+    CTGRAD_SCENARIO(graph_shared_nonleaf),
+    CTGRAD_SCENARIO(retain_grad_used_twice),
+    CTGRAD_SCENARIO(retain_grad_second_pass),
+    CTGRAD_SCENARIO(retain_graph_three_times),
+    CTGRAD_SCENARIO(backward_twice_sums_only),
+    CTGRAD_SCENARIO(inplace_nonleaf_recorded),
+    CTGRAD_SCENARIO(inplace_self_alias),
+    CTGRAD_SCENARIO(inplace_no_grad_saved),
+    CTGRAD_SCENARIO(detach_version_shared),
+    CTGRAD_SCENARIO(data_untracked),
+    CTGRAD_SCENARIO(set_grad_none),
+    CTGRAD_SCENARIO(requires_grad_then_use),
+    CTGRAD_SCENARIO(broadcast_1x1_accumulate),
+    CTGRAD_SCENARIO(float64_engine),
+    CTGRAD_SCENARIO(mean_2d_grad),
+    CTGRAD_SCENARIO(unary_chain),
+    CTGRAD_SCENARIO(pow_tensor_exponent),
+    CTGRAD_SCENARIO(sub_rsub_neg),
+    CTGRAD_SCENARIO(div_broadcast_0d),
+    CTGRAD_SCENARIO(backward_gradient_intermediate),
+    CTGRAD_SCENARIO(item_1x1),
+    CTGRAD_SCENARIO(grad_negative_zero),
 };
 #undef CTGRAD_SCENARIO
 

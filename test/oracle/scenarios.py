@@ -803,6 +803,413 @@ def randn_requires_grad():
 
 
 # ---------------------------------------------------------------------------
+# The graph engine across materialised tensors
+# ---------------------------------------------------------------------------
+@scenario
+def graph_diamond():
+    x = vec()
+    a = x * 2.0
+    b = a * a + a
+    print(b)
+    print(fn_name(b))
+    print(next_fns(b))
+    b.sum().backward()
+    print(x.grad)
+
+
+@scenario
+def graph_shared_nonleaf():
+    x = vec()
+    a = x.exp()
+    b = a * 3.0
+    c = a * a
+    (b + c).sum().backward()
+    print(x.grad)
+    print("# a sum saves nothing: two passes through x + 1")
+    u = x + 1.0
+    v = u * 3.0
+    w = u * 2.0
+    v.sum().backward()
+    print(x.grad)
+    w.sum().backward()
+    print(x.grad)
+    print("# exp saves its result, freed by the first pass")
+    p = x.exp()
+    q = p * 3.0
+    r = p * 2.0
+    q.sum().backward()
+    print(x.grad)
+    try:
+        r.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    print(x.grad)
+
+
+@scenario
+def retain_grad_used_twice():
+    x = vec()
+    a = x * x
+    a.retain_grad()
+    b = a * 2.0
+    c = a * a
+    (b + c).sum().backward()
+    print(a.grad)
+    print(x.grad)
+    print(a.retains_grad, b.retains_grad)
+
+
+@scenario
+def retain_grad_second_pass():
+    print("# a retained grad is replaced (grad + new), a leaf's grad accumulates in place")
+    x = vec()
+    a = x * x
+    a.retain_grad()
+    s = (a * 2.0).sum()
+    s.backward(retain_graph=True)
+    g = a.grad
+    h = x.grad
+    s.backward()
+    print(a.grad)
+    print(g)
+    print(x.grad)
+    print(h)
+
+
+@scenario
+def retain_graph_three_times():
+    x = vec()
+    a = x * x
+    s = (a * 3.0).sum()
+    s.backward(retain_graph=True)
+    print(x.grad)
+    s.backward(retain_graph=True)
+    print(x.grad)
+    s.backward()
+    print(x.grad)
+    try:
+        s.backward()
+    except RuntimeError as e:
+        show_error(e)
+    print(x.grad)
+
+
+@scenario
+def backward_twice_sums_only():
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    a = x - y
+    s = (a + x).sum()
+    s.backward()
+    s.backward()
+    print(x.grad)
+    print(y.grad)
+    print("# a product below the sum: the second pass raises, after x's direct gradient")
+    b = x * y
+    t = (b + x).sum()
+    t.backward()
+    print(x.grad)
+    try:
+        t.backward()
+    except RuntimeError as e:
+        show_error(e)
+    print(x.grad)
+    print(y.grad)
+
+
+# ---------------------------------------------------------------------------
+# In-place operations and the version counter
+# ---------------------------------------------------------------------------
+@scenario
+def inplace_nonleaf_recorded():
+    x = vec()
+    a = x * 2.0
+    a += 1.0
+    print(a)
+    print(fn_name(a), a.is_leaf, a._version)
+    print(next_fns(a))
+    a *= 3.0
+    print(a)
+    print(next_fns(a))
+    a.sum().backward()
+    print(x.grad)
+    print("# an in-place op with a tensor that requires grad makes a non-leaf")
+    c = torch.tensor([1.0, 2.0, 3.0])
+    c += x
+    print(c)
+    print(c.requires_grad, c.is_leaf, fn_name(c))
+    print(next_fns(c))
+    c.sum().backward()
+    print(x.grad)
+
+
+@scenario
+def inplace_self_alias():
+    x = vec()
+    a = x * 2.0
+    a += a
+    print(a)
+    a.sum().backward()
+    print(x.grad)
+    print("# b *= b: mul_ saved b as its other operand before bumping its version")
+    b = x * 2.0
+    b *= b
+    print(b)
+    try:
+        b.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    print("# c *= c.detach(): the detached tensor shares the version counter")
+    c = x * 2.0
+    c *= c.detach()
+    print(c)
+    try:
+        c.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    print(x.grad)
+
+
+@scenario
+def inplace_no_grad_saved():
+    x = vec()
+    a = x * 2.0
+    b = a * a
+    with torch.no_grad():
+        a += 1.0
+    print(a)
+    print(a.requires_grad, a.is_leaf, a._version)
+    try:
+        b.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    print("# exp saves its result")
+    u = x.exp()
+    with torch.no_grad():
+        u *= 2.0
+    print(u)
+    try:
+        u.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    print(x.grad)
+
+
+@scenario
+def detach_version_shared():
+    x = vec()
+    a = x.exp()
+    d = a.detach()
+    d += 1.0
+    print(a)
+    print(a._version, d._version)
+    try:
+        a.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    y = vec()
+    z = y * y
+    dy = y.detach()
+    dy *= 2.0
+    print(y)
+    print(y._version, dy._version)
+    try:
+        z.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+    print(y.grad)
+
+
+@scenario
+def data_untracked():
+    x = vec()
+    a = x * x
+    d = x.data
+    d *= 2.0
+    print(x)
+    print(x._version, d._version)
+    a.sum().backward()
+    print(a)
+    print(x.grad)
+
+
+# ---------------------------------------------------------------------------
+# .grad, requires_grad_, accumulation
+# ---------------------------------------------------------------------------
+@scenario
+def set_grad_none():
+    x = vec()
+    (x * x).sum().backward()
+    g = x.grad
+    print(g)
+    x.grad = None
+    print(x.grad)
+    (x * 3.0).sum().backward()
+    print(x.grad)
+    print(g)
+
+
+@scenario
+def requires_grad_then_use():
+    x = torch.tensor([1.0, -1.0, 2.0])
+    y = x * 2.0
+    x.requires_grad_()
+    print(y.requires_grad, y.is_leaf)
+    z = x * y
+    print(fn_name(z), next_fns(z))
+    z.sum().backward()
+    print(x.grad)
+    try:
+        z.requires_grad_(False)
+    except RuntimeError as e:
+        show_error(e)
+    try:
+        y.retain_grad()
+    except RuntimeError as e:
+        show_error(e)
+
+
+@scenario
+def broadcast_1x1_accumulate():
+    w = torch.tensor([[0.5]], requires_grad=True)
+    x = torch.tensor([[0.1], [0.2], [0.3], [0.7], [1.1]])
+    for _ in range(3):
+        loss = ((w * x - 1.0) ** 2).mean()
+        loss.backward()
+        print(loss.item(), w.grad, w.grad.item())
+
+
+# ---------------------------------------------------------------------------
+# Ops through the engine
+# ---------------------------------------------------------------------------
+@scenario
+def float64_engine():
+    x = torch.tensor([0.1, 0.7, -1.3], dtype=F64, requires_grad=True)
+    a = x * x
+    b = a.exp() + a
+    c = b * x
+    s = c.sum()
+    print(s)
+    s.backward()
+    print(x.grad)
+    print(s.item())
+
+
+@scenario
+def mean_2d_grad():
+    x = torch.tensor([[1.0, -2.0, 3.0], [0.5, 0.25, -4.0]], requires_grad=True)
+    a = x * x
+    m = a.mean()
+    print(m)
+    print(fn_name(m))
+    m.backward()
+    print(x.grad)
+    (x * 3.0).mean().backward()
+    print(x.grad)
+
+
+@scenario
+def unary_chain():
+    x = vec()
+    y = x.sin().exp()
+    print(y)
+    print(fn_name(y), next_fns(y))
+    y.sum().backward()
+    print(x.grad)
+    u = torch.tensor([0.3, -0.8, 1.7], requires_grad=True)
+    v = u.cos().sigmoid().log().tanh()
+    print(v)
+    v.sum().backward()
+    print(u.grad)
+    print(u.grad.sum().item())
+
+
+@scenario
+def pow_tensor_exponent():
+    x = torch.tensor([0.3, 1.7, 2.5], requires_grad=True)
+    p = torch.tensor([2.0, 0.5, -1.5], requires_grad=True)
+    y = x ** p
+    print(y)
+    print(fn_name(y), next_fns(y))
+    y.sum().backward()
+    print(x.grad)
+    print(p.grad)
+    print(x.grad.sum().item(), p.grad.sum().item())
+
+
+@scenario
+def sub_rsub_neg():
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    z = 1.0 - (x - y)
+    print(z)
+    print(fn_name(z), next_fns(z))
+    w = -(2.0 - x) - y
+    print(w)
+    print(fn_name(w), next_fns(w))
+    (z * w).sum().backward()
+    print(x.grad)
+    print(y.grad)
+
+
+@scenario
+def div_broadcast_0d():
+    s = torch.tensor(3.0, requires_grad=True)
+    v = torch.tensor([1.0, 2.0, 5.0], requires_grad=True)
+    y = v / s
+    print(y)
+    y.sum().backward()
+    print(s.grad)
+    print(v.grad)
+    z = s / v
+    print(z)
+    z.sum().backward()
+    print(s.grad)
+    print(v.grad)
+
+
+@scenario
+def backward_gradient_intermediate():
+    x = vec()
+    a = x * x
+    b = a * 2.0
+    b.backward(torch.tensor([1.0, 0.5, 0.25]), retain_graph=True)
+    print(x.grad)
+    a.backward(torch.tensor([1.0, 1.0, 1.0]))
+    print(x.grad)
+    try:
+        b.backward(torch.tensor([1.0, 0.5, 0.25]))
+    except RuntimeError as e:
+        show_error(e)
+    print(x.grad)
+
+
+@scenario
+def item_1x1():
+    a = torch.tensor([[2.5]], requires_grad=True)
+    y = a * a
+    print(y)
+    print(y.item())
+    y.backward()
+    print(a.grad)
+    print(a.grad.item())
+    print((a * 3.0).sum().item())
+    z = torch.tensor([[0.1]]) * 3.0
+    print(z.item())
+
+
+@scenario
+def grad_negative_zero():
+    print("# relu'(x) is 0 where x <= 0, and NegBackward0 makes it -0")
+    x = torch.tensor([0.5, 0.0, -2.0], requires_grad=True)
+    y = torch.relu(-x)
+    y.sum().backward()
+    print(x.grad)
+    u = torch.tensor([0.0, 1.0], requires_grad=True)
+    (-(u * u)).sum().backward()
+    print(u.grad)
+
+# ---------------------------------------------------------------------------
 def main(argv):
     args = argv[1:]
     if args and args[0] in ("-h", "--help"):

@@ -232,20 +232,46 @@ class engine {
 public:
     explicit engine(bool retain_graph) : retain_graph_(retain_graph) {}
 
-    /// Where slot `a`'s gradient goes, or null when no gradient flows into it.
+    /// Where slot `a`'s gradient goes, or null when no gradient flows into it. A statement that
+    /// reads only leaves adds straight into their .grad; in a graph across statements a leaf's
+    /// gradient waits in a buffer until all its inputs have arrived, as in PyTorch (a backward
+    /// that fails half-way leaves such a leaf's .grad alone).
     T* sink(const targ<T>& a) {
         if (!a.grad || !a.t) return nullptr;
         tensor_impl<T>& t = *a.t;
-        if (!t.grad_fn) {
-            if (!t.grad) t.grad = new_impl<T>(t.shape);
+        if (!t.grad_fn && !buffer_leaves_) {
+            if (!t.grad) t.grad = new_impl<T>(t.shape, T(-0.0));
             return t.grad->data();
         }
         return find(&t).grad.data();
     }
 
-    /// Counts the edges into every non-leaf tensor reachable from `inputs`.
+    /// Counts the edges into every tensor reachable from `inputs` that collects a gradient:
+    /// the non-leaf ones, and the leaves too when there is a non-leaf one.
     template <class Inputs>
     void discover(const Inputs& inputs) {
+        discover_nodes(inputs);
+        if (items_.empty()) return;
+        buffer_leaves_ = true;
+        const std::size_t nodes = items_.size();
+        count_leaves(inputs);
+        for (std::size_t k = 0; k != nodes; ++k) {
+            node<T>& n = *items_[k].t->grad_fn;
+            std::vector<targ<T>> next;
+            for (std::size_t i = 0; i != n.input_count(); ++i) next.push_back(n.input(i));
+            count_leaves(next);
+        }
+    }
+
+private:
+    template <class Inputs>
+    void count_leaves(const Inputs& inputs) {
+        for (const targ<T>& a : inputs)
+            if (a.grad && a.t && !a.t->grad_fn) ++find(a.t.get()).deps;
+    }
+
+    template <class Inputs>
+    void discover_nodes(const Inputs& inputs) {
         for (const targ<T>& a : inputs) {
             if (!a.grad || !a.t || !a.t->grad_fn) continue;
             const bool seen = contains(a.t.get());
@@ -255,11 +281,12 @@ public:
                 node<T>& n = *a.t->grad_fn;
                 std::vector<targ<T>> next;
                 for (std::size_t i = 0; i != n.input_count(); ++i) next.push_back(n.input(i));
-                discover(next);
+                discover_nodes(next);
             }
         }
     }
 
+public:
     /// After the root: the non-leaf tensors, each once all its consumers have run.
     template <class Inputs>
     void run(const Inputs& root_inputs) {
@@ -267,7 +294,7 @@ public:
         for (bool progress = true; progress;) {
             progress = false;
             for (std::size_t k = 0; k != items_.size(); ++k) {
-                if (items_[k].done || items_[k].deps != 0) continue;
+                if (items_[k].done || items_[k].deps != 0 || !items_[k].t->grad_fn) continue;
                 items_[k].done = true;
                 progress = true;
                 tensor_impl<T>* t = items_[k].t;
@@ -283,9 +310,12 @@ public:
     }
 
     static void accumulate_grad(tensor_impl<T>& t, const T* g) {
-        if (!t.grad) t.grad = new_impl<T>(t.shape);
-        T* out = t.grad->data();
-        for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += g[i];
+        // PyTorch's retain_grad hook: grad = new.clone(), then grad = grad + new (a new tensor)
+        auto fresh = new_impl<T>(t.shape, T(-0.0));
+        T* out = fresh->data();
+        const T* old = t.grad ? t.grad->data() : nullptr;
+        for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] = old ? old[i] + g[i] : g[i];
+        t.grad = std::move(fresh);
     }
 
 private:
@@ -302,19 +332,31 @@ private:
     item& find(tensor_impl<T>* t) {
         for (item& i : items_)
             if (i.t == t) return i;
-        items_.push_back(item{t, std::vector<T>(t->numel(), T(0))});
+        items_.push_back(item{t, std::vector<T>(t->numel(), T(-0.0))});
         return items_.back();
     }
     template <class Inputs>
     void release(const Inputs& inputs) {
         for (const targ<T>& a : inputs) {
-            if (!a.grad || !a.t || !a.t->grad_fn) continue;
-            --find(a.t.get()).deps;
+            if (!a.grad || !a.t || (!a.t->grad_fn && !buffer_leaves_)) continue;
+            item& it = find(a.t.get());
+            if (--it.deps == 0 && !a.t->grad_fn && !it.done) {  // a leaf with all its inputs: .grad
+                it.done = true;
+                tensor_impl<T>& t = *a.t;
+                if (!t.grad) {
+                    t.grad = new_impl<T>(t.shape);
+                    std::copy(it.grad.begin(), it.grad.end(), t.grad->data());
+                } else {
+                    T* out = t.grad->data();
+                    for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += it.grad[i];
+                }
+            }
         }
     }
 
     std::vector<item> items_;
     bool retain_graph_;
+    bool buffer_leaves_ = false;
 };
 
 // ---- slots: the variables of a tensor statement ----------------------------------------
@@ -868,9 +910,9 @@ template <class T, class E, std::size_t L>
 struct expr_node final : node<T> {
     /// `result_version`: the version counter of the tensor this node produced, checked in
     /// backward when PyTorch's node saves its result.
-    explicit expr_node(tensor_expr<T, E, L> e, std::shared_ptr<const std::uint64_t> result_version = {})
+    explicit expr_node(tensor_expr<T, E, L> e, std::shared_ptr<const std::uint64_t> result_version = {}, bool force = false)
         : expr(std::move(e)) {
-        if (result_version && saves_result<E>(expr.args)) {
+        if (result_version && (force || saves_result<E>(expr.args))) {
             saved_result_version = *result_version;
             this->result_version = std::move(result_version);
         }
@@ -1047,7 +1089,7 @@ private:
     void run_backward(const T* g, std::size_t stride, bool retain_graph) const {
         detail::tensor_impl<T>& t = impl();
         if (!t.grad_fn) {  // a leaf that requires grad: its gradient is the seed itself
-            if (!t.grad) t.grad = detail::new_impl<T>(t.shape);
+            if (!t.grad) t.grad = detail::new_impl<T>(t.shape, T(-0.0));
             T* out = t.grad->data();
             for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += g[i * stride];
             return;
@@ -1297,8 +1339,13 @@ basic_tensor<T>& basic_tensor<T>::inplace(const R& r) {
                 a.t = old;
                 a.version = 0;
             }
+        // PyTorch's mul_/div_ save `other`; when it is this tensor, the bump below invalidates it.
+        bool other_aliases = false;
+        if constexpr (CTGRAD_IS_SAME(Op, mul_op) || CTGRAD_IS_SAME(Op, div_op))
+            if constexpr (detail::is_tensor_v<R>) other_aliases = r.impl_ptr() == impl_;
         e.evaluate_into(self.data());
-        self.grad_fn = std::make_shared<detail::expr_node<T, typename decltype(e)::expression_type, decltype(e)::slots>>(e);
+        self.grad_fn = std::make_shared<detail::expr_node<T, typename decltype(e)::expression_type, decltype(e)::slots>>(
+            e, other_aliases ? std::shared_ptr<const std::uint64_t>(self.version) : nullptr, other_aliases);
         self.requires_grad = true;
     } else {
         // Element i reads only element i of this tensor before writing it.

@@ -354,7 +354,8 @@ CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v
 /// Reverse sweep from the root with adjoint `seed`: the adjoint of every node.
 template <class List, class T, std::size_t V>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, V> dag_backward(const std::array<T, V>& v, T seed) {
-    std::array<T, V> adj{};
+    std::array<T, V> adj;
+    adj.fill(T(-0.0));  // the additive identity: a single -0 contribution stays -0
     adj[V - 1] = seed;
     dag_backward_steps<T>(v, adj, List{}, std::make_index_sequence<V>{});
     return adj;
