@@ -792,6 +792,28 @@ public:
                     return accumulate(i, r, detail::uses_slot<E>{});
                 }));
                 return first;
+            } else if constexpr (detail::is_reduction<E>) {
+                // The statement is one reduction (a loss such as mean((w x + b - y)^2)): the
+                // coefficient of its body is known before the pass, so the value and every
+                // adjoint come from one pass, the value added in the same order as alone.
+                using Body = typename E::operand_type;
+                T coef = g[0];
+                if constexpr (detail::is_mean<E>) coef = coef / static_cast<T>(domain);
+                const auto bstate = detail::make_dag_state(Body{});
+                const auto total = detail::torch_sum<T, L + 1>(domain, [&](std::size_t i) {
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<T, L>{v, i},
+                                                                                   bstate, coef);
+                    const std::array<T, L> b = accumulate(i, r, detail::uses_slot<Body>{});
+                    std::array<T, L + 1> out;
+                    out[0] = r[0];
+                    std::copy(b.begin(), b.end(), out.begin() + 1);
+                    return out;
+                });
+                std::array<T, L> broadcast;
+                std::copy(total.begin() + 1, total.end(), broadcast.begin());
+                add_broadcast(broadcast);
+                if constexpr (detail::is_mean<E>) return total[0] / static_cast<T>(domain);
+                else return total[0];
             } else {
                 using Split = detail::split_t<E>;
                 using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
