@@ -74,4 +74,14 @@ BOOST_AUTO_TEST_CASE(the_backward_graph_ends_at_the_leaves) {
     BOOST_TEST(count(g, " -> ") == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(distinct_nodes_of_one_statement_stay_distinct) {
+    ctgrad::Tensor a = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    ctgrad::Tensor b = ctgrad::tensor({3.0, 4.0}, {.requires_grad = true});
+    const auto s = (((a * b) * b) * (b * a)).sum();  // four products at three depths
+    const std::string g = ctgrad::to_dot_backward(s, {{"a", a}, {"b", b}});
+    BOOST_TEST(count(g, "MulBackward0") == 4u);
+    BOOST_TEST(count(g, "AccumulateGrad") == 2u);
+    BOOST_TEST(count(g, " -> ") == 9u);  // sum <- mul; 3 edges between products; 5 edges to leaves
+}
+
 BOOST_AUTO_TEST_SUITE_END()

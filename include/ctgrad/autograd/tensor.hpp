@@ -34,7 +34,6 @@
 #include <memory>
 #include <ostream>
 #include <span>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -112,6 +111,8 @@ public:
     explicit operator bool() const { return data_ != nullptr; }
     /// grad_fn.name(): "MulBackward0", "torch::autograd::AccumulateGrad".
     [[nodiscard]] std::string name() const { return data_ ? data_->name : std::string("None"); }
+    /// The identity printed after "object at" (Python's id()): for AccumulateGrad, the leaf's.
+    [[nodiscard]] const void* id() const { return data_ ? data_->id : nullptr; }
     /// grad_fn.next_functions: one (function, input number) pair per input; None for an input
     /// that does not require grad.
     [[nodiscard]] const std::vector<edge>& next_functions() const;
@@ -204,8 +205,8 @@ struct node {
     virtual ~node() = default;
     [[nodiscard]] virtual std::string name() const = 0;
     [[nodiscard]] virtual ctgrad::grad_fn describe() const = 0;
-    [[nodiscard]] virtual std::size_t input_count() const = 0;
-    [[nodiscard]] virtual const targ<T>& input(std::size_t i) const = 0;
+    /// The statement's slots: the tensors (and numbers) it reads.
+    [[nodiscard]] virtual std::span<const targ<T>> inputs() const = 0;
     /// Adds this node's vector-Jacobian product with `grad` (the output's gradient) into
     /// the inputs' sinks.
     virtual void apply(const T* grad, std::size_t stride, engine<T>& eng, bool retain_graph) = 0;
@@ -256,10 +257,7 @@ public:
         const std::size_t nodes = items_.size();
         count_leaves(inputs);
         for (std::size_t k = 0; k != nodes; ++k) {
-            node<T>& n = *items_[k].t->grad_fn;
-            std::vector<targ<T>> next;
-            for (std::size_t i = 0; i != n.input_count(); ++i) next.push_back(n.input(i));
-            count_leaves(next);
+            count_leaves(items_[k].t->grad_fn->inputs());
         }
     }
 
@@ -277,12 +275,7 @@ private:
             const bool seen = contains(a.t.get());
             item& it = find(a.t.get());
             ++it.deps;
-            if (!seen) {
-                node<T>& n = *a.t->grad_fn;
-                std::vector<targ<T>> next;
-                for (std::size_t i = 0; i != n.input_count(); ++i) next.push_back(n.input(i));
-                discover_nodes(next);
-            }
+            if (!seen) discover_nodes(a.t->grad_fn->inputs());
         }
     }
 
@@ -302,9 +295,7 @@ public:
                 if (t->retains_grad) accumulate_grad(*t, g.data());
                 node<T>& n = *t->grad_fn;
                 n.apply(g.data(), 1, *this, retain_graph_);
-                std::vector<targ<T>> next;
-                for (std::size_t i = 0; i != n.input_count(); ++i) next.push_back(n.input(i));
-                release(next);
+                release(n.inputs());
             }
         }
     }
@@ -461,6 +452,12 @@ bool any_grad(const Args& args) {
 template <class T>
 grad_fn describe_tensor(const targ<T>& a);
 
+/// The identity of the node `k` places after `id` in the statement's tree (preorder): distinct
+/// for the distinct nodes of one statement.
+inline const void* node_id(const void* id, std::uint64_t k) {
+    return reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(id) + k);
+}
+
 /// The grad_fn of the node E whose slots start at Off, as PyTorch would build it.
 template <class E, std::size_t Off, class Args>
 grad_fn describe_expr(const Args& args, const void* id) {
@@ -471,15 +468,16 @@ grad_fn describe_expr(const Args& args, const void* id) {
         return {};
     } else if constexpr (is_unary<E>) {
         using A = typename E::operand_type;
-        std::vector<grad_fn::edge> next{{any_grad<A, Off>(args) ? describe_expr<A, Off>(args, static_cast<const char*>(id) + 1) : grad_fn{}, 0}};
+        std::vector<grad_fn::edge> next{{any_grad<A, Off>(args) ? describe_expr<A, Off>(args, node_id(id, 1)) : grad_fn{}, 0}};
         return {std::string(backward_name<op_t<E>>), id, std::move(next)};
     } else {
         using Lt = typename E::left_type;
         using Rt = typename E::right_type;
         constexpr std::size_t RO = Off + slot_count<Lt>;
-        const auto* base = static_cast<const char*>(id);
-        auto left = [&] { return grad_fn::edge{any_grad<Lt, Off>(args) ? describe_expr<Lt, Off>(args, base + 1) : grad_fn{}, 0}; };
-        auto right = [&] { return grad_fn::edge{any_grad<Rt, RO>(args) ? describe_expr<Rt, RO>(args, base + 2) : grad_fn{}, 0}; };
+        auto left = [&] { return grad_fn::edge{any_grad<Lt, Off>(args) ? describe_expr<Lt, Off>(args, node_id(id, 1)) : grad_fn{}, 0}; };
+        auto right = [&] {
+            return grad_fn::edge{any_grad<Rt, RO>(args) ? describe_expr<Rt, RO>(args, node_id(id, 1 + tree_size<Lt>)) : grad_fn{}, 0};
+        };
         bool left_number = false, right_number = false;
         if constexpr (is_variable<Lt>) left_number = is_number_slot<T>(args[Off]);
         if constexpr (is_variable<Rt>) right_number = is_number_slot<T>(args[RO]);
@@ -531,11 +529,6 @@ struct outer_slot_context {
 
 template <class E>
 using split_t = decltype(split_reductions<0>(std::declval<const E&>()));
-
-template <class T, class E, std::size_t L>
-struct statement {
-    static constexpr bool reduced = has_reduction<E>;
-};
 
 [[noreturn]] inline void throw_unsupported_broadcast(const tensor_size& a, const tensor_size& out) {
     throw error("ctgrad: broadcasting a tensor of shape " + a.str() + " to " + out.str() +
@@ -874,8 +867,6 @@ public:
         if (!requires_grad()) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
     }
 
-    bool released_flag() const { return released_; }
-    void set_released() const { released_ = true; }
 
     friend std::ostream& operator<<(std::ostream& os, const tensor_expr& e) {
         const std::vector<T> v = e.values();
@@ -946,8 +937,7 @@ struct expr_node final : node<T> {
 
     [[nodiscard]] std::string name() const override { return expr.grad_fn().name(); }
     [[nodiscard]] ctgrad::grad_fn describe() const override { return describe_expr<E, 0>(expr.args, static_cast<const void*>(this)); }
-    [[nodiscard]] std::size_t input_count() const override { return L; }
-    [[nodiscard]] const targ<T>& input(std::size_t i) const override { return expr.args[i]; }
+    [[nodiscard]] std::span<const targ<T>> inputs() const override { return expr.args; }
     void apply(const T* g, std::size_t stride, engine<T>& eng, bool retain_graph) override {
         if (released) throw_second_backward();
         expr.check_versions();
@@ -1077,7 +1067,7 @@ public:
     /// zero_(), fill_(v): in place, with PyTorch's leaf check.
     basic_tensor& zero_() { return fill_(T(0)); }
     basic_tensor& fill_(T value) {
-        check_inplace(false);
+        check_inplace();
         std::fill(impl().storage->begin(), impl().storage->end(), value);
         ++*impl().version;
         return *this;
@@ -1124,10 +1114,9 @@ private:
         eng.run(root);
     }
 
-    void check_inplace(bool records) const {
+    void check_inplace() const {
         if (is_grad_enabled() && impl().requires_grad && !impl().grad_fn)
             throw error("a leaf Variable that requires grad is being used in an in-place operation.");
-        (void)records;
     }
 
     template <class Op, class R>
@@ -1343,7 +1332,7 @@ void tensor_expr<T, E, L>::backward(const basic_tensor<T>& gradient, bool retain
 template <class T>
 template <class Op, class R>
 basic_tensor<T>& basic_tensor<T>::inplace(const R& r) {
-    check_inplace(true);
+    check_inplace();
     auto e = detail::make_binary<Op>(*this, r);
     if (!(e.shape() == shape()))
         throw error("output with shape " + shape().str() + " doesn't match the broadcast shape " + e.shape().str());

@@ -149,28 +149,23 @@ std::pair<std::size_t, tensor_size> tensor_dot(dot_writer& out, const std::array
 
 template <class T>
 void backward_dot(dot_writer& out, const grad_fn& f, std::size_t parent, bool has_parent, const dot_names<T>& names,
-                  std::vector<std::pair<std::string, std::size_t>>& seen) {
-    std::ostringstream key;
-    key << f;
-    for (const auto& [k, id] : seen)
-        if (k == key.str()) {
+                  std::vector<std::pair<const void*, std::size_t>>& seen) {
+    for (const auto& [key, id] : seen)
+        if (key == f.id()) {
             if (has_parent) out.add_edge(id, parent);
             return;
         }
     std::string label = f.name();
     std::string attrs;
-    if (label.starts_with("torch::autograd::")) {
+    if (label.starts_with("torch::autograd::")) {  // a leaf: its id is the leaf tensor's
         label.erase(0, 17);
         attrs = "fillcolor=lightblue";
-        std::ostringstream k2;
-        for (const auto& [name, t] : names) {
-            k2.str("");
-            k2 << grad_fn("torch::autograd::AccumulateGrad", static_cast<const void*>(t.impl_ptr().get()), {});
-            if (k2.str() == key.str()) label += "\n" + name + " " + t.shape().str();
-        }
+        for (const auto& [name, t] : names)
+            if (t.defined() && static_cast<const void*>(t.impl_ptr().get()) == f.id())
+                label += "\n" + name + " " + t.shape().str();
     }
     const std::size_t id = out.add_node(label, attrs);
-    seen.emplace_back(key.str(), id);
+    seen.emplace_back(f.id(), id);
     if (has_parent) out.add_edge(id, parent);
     for (const auto& edge : f.next_functions())
         if (edge.function) backward_dot(out, edge.function, id, true, names, seen);
@@ -199,7 +194,7 @@ std::string to_dot(const tensor_expr<T, E, L>& e, const dot_names<T>& names = {}
 template <class X> requires tensor_like<X>
 std::string to_dot_backward(const X& t, const dot_names<typename X::value_type>& names = {}) {
     detail::dot_writer out;
-    std::vector<std::pair<std::string, std::size_t>> seen;
+    std::vector<std::pair<const void*, std::size_t>> seen;
     const grad_fn f = t.grad_fn();
     if (f) detail::backward_dot(out, f, 0, false, names, seen);
     return out.str("backward");
