@@ -3,8 +3,9 @@
 #   include(${PROJECT_SOURCE_DIR}/test/oracle/find_torch_python.cmake)
 #
 # Sets the cache variable CTGRAD_TORCH_PYTHON (FILEPATH) to the first interpreter that can
-# `import torch`, or to "" when none can (the oracle tests then skip: compare.py exits 77 when
-# its --python cannot import torch). Candidates, in order:
+# `import torch`, or to "" when none can (the oracle tests then compare with the outputs
+# recorded under torch, test/oracle/expected/ and examples/pytorch/expected/). Candidates, in
+# order:
 #
 #   1. CTGRAD_TORCH_PYTHON, when given (-DCTGRAD_TORCH_PYTHON=/path/to/python3)
 #   2. Python3_EXECUTABLE, when set (by the user or an earlier find_package(Python3))
@@ -16,6 +17,11 @@
 # candidate is tried with `<python> -c "import torch"`. A validated interpreter is remembered
 # (internal cache entry CTGRAD_TORCH_PYTHON_VALIDATED) so that reconfiguring does not pay for
 # importing torch again. Also sets CTGRAD_TORCH_VERSION (normal variable) to torch.__version__.
+#
+# -DCTGRAD_TORCH_PYTHON=OFF (or any CMake false constant but "": NO, FALSE, 0, ...) searches
+# nothing and acts as if no interpreter had torch: the tests then use the recorded outputs even
+# on a machine with torch. The value stays in the cache; the including scope sees "". An empty
+# value searches again (so torch installed later is found on the next configure).
 include_guard(GLOBAL)
 
 # _ctgrad_torch_version(<python> <out-var>): torch.__version__, or "" if the import fails.
@@ -38,6 +44,15 @@ endfunction()
 
 function(_ctgrad_find_torch_python)
   set(explicit "${CTGRAD_TORCH_PYTHON}")
+
+  # Switched off: no interpreter, without searching.
+  if(NOT explicit STREQUAL "" AND NOT explicit)
+    set(CTGRAD_TORCH_PYTHON "" PARENT_SCOPE)
+    set(CTGRAD_TORCH_VERSION "" PARENT_SCOPE)
+    message(STATUS "ctgrad: torch oracle switched off (CTGRAD_TORCH_PYTHON=${explicit}); "
+                   "the oracle tests compare with the outputs recorded under torch")
+    return()
+  endif()
 
   # A value validated by an earlier configure run is trusted while the file exists.
   if(explicit AND explicit STREQUAL "${CTGRAD_TORCH_PYTHON_VALIDATED}"
@@ -109,7 +124,7 @@ function(_ctgrad_find_torch_python)
       set(tried "none found")
     endif()
     message(STATUS "ctgrad: no Python interpreter can `import torch` (tried: ${tried}); "
-                   "the torch oracle tests will be skipped. "
+                   "the oracle tests compare with the outputs recorded under torch. "
                    "Set -DCTGRAD_TORCH_PYTHON=<python> to choose one.")
   endif()
 endfunction()
