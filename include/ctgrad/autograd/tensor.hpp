@@ -31,7 +31,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <ostream>
 #include <span>
 #include <stdexcept>
@@ -102,11 +105,15 @@ private:
 };
 
 /// A grad_fn as Python shows it: a name, an identity and the next functions. Empty is None.
+/// The next functions of a graph built across statements are described when first asked
+/// for, so that naming or printing a tensor at the end of a long chain costs one node.
 class grad_fn {
 public:
     struct edge;
     grad_fn() = default;
     grad_fn(std::string name, const void* id, std::vector<edge> next);
+    /// A grad_fn whose next functions `next()` gives when first asked for.
+    grad_fn(std::string name, const void* id, std::function<std::vector<edge>()> next);
 
     explicit operator bool() const { return data_ != nullptr; }
     /// grad_fn.name(): "MulBackward0", "torch::autograd::AccumulateGrad".
@@ -128,7 +135,9 @@ private:
     struct data {
         std::string name;
         const void* id;
-        std::vector<edge> next;
+        mutable std::function<std::vector<edge>()> make_next;
+        mutable std::vector<edge> next;
+        mutable std::once_flag once;
     };
     std::shared_ptr<const data> data_;
 };
@@ -138,12 +147,32 @@ struct grad_fn::edge {
     int input_nr = 0;
 };
 
-inline grad_fn::grad_fn(std::string name, const void* id, std::vector<edge> next)
-    : data_(std::make_shared<const data>(data{std::move(name), id, std::move(next)})) {}
+inline grad_fn::grad_fn(std::string name, const void* id, std::vector<edge> next) {
+    auto d = std::make_shared<data>();
+    d->name = std::move(name);
+    d->id = id;
+    d->next = std::move(next);
+    data_ = std::move(d);
+}
+
+inline grad_fn::grad_fn(std::string name, const void* id, std::function<std::vector<edge>()> next) {
+    auto d = std::make_shared<data>();
+    d->name = std::move(name);
+    d->id = id;
+    d->make_next = std::move(next);
+    data_ = std::move(d);
+}
 
 inline const std::vector<grad_fn::edge>& grad_fn::next_functions() const {
     static const std::vector<edge> none;
-    return data_ ? data_->next : none;
+    if (!data_) return none;
+    std::call_once(data_->once, [d = data_.get()] {
+        if (d->make_next) {
+            d->next = d->make_next();
+            d->make_next = nullptr;  // drops what it kept alive
+        }
+    });
+    return data_->next;
 }
 
 /// Prints next_functions as Python prints the tuple: `((<AccumulateGrad object at 0x...>, 0), (None, 0))`.
@@ -172,6 +201,17 @@ struct tensor_impl {
     bool retains_grad = false;
     std::shared_ptr<tensor_impl> grad;
     std::shared_ptr<node<T>> grad_fn;  ///< empty for a leaf
+    /// Serialises backward passes that add into .grad (PyTorch's AccumulateGrad lock): graphs
+    /// run on different threads may share this tensor.
+    std::mutex grad_mutex;
+
+    tensor_impl() = default;
+    /// A copy of the fields (not of the lock).
+    tensor_impl(const tensor_impl& o)
+        : storage(o.storage), version(o.version), shape(o.shape), requires_grad(o.requires_grad),
+          retains_grad(o.retains_grad), grad(o.grad), grad_fn(o.grad_fn) {}
+    tensor_impl& operator=(const tensor_impl&) = delete;
+    ~tensor_impl();
 
     T* data() { return storage->data(); }
     const T* data() const { return storage->data(); }
@@ -199,18 +239,53 @@ struct targ {
 
 template <class T> class engine;
 
+inline std::uint64_t next_sequence_number() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed);
+}
+
 /// A type-erased grad_fn of a materialised tensor: a statement kept for its backward.
 template <class T>
 struct node {
+    node() = default;
+    node(const node&) = delete;
+    node& operator=(const node&) = delete;
     virtual ~node() = default;
+    /// The order of creation (PyTorch's sequence_nr): a backward pass runs the ready node
+    /// created last first.
+    const std::uint64_t sequence_nr = next_sequence_number();
+    /// The identity Python would print for this grad_fn.
+    [[nodiscard]] const void* id() const { return this; }
+    /// grad_fn.name() of the statement's last operation.
     [[nodiscard]] virtual std::string name() const = 0;
     [[nodiscard]] virtual ctgrad::grad_fn describe() const = 0;
     /// The statement's slots: the tensors (and numbers) it reads.
     [[nodiscard]] virtual std::span<const targ<T>> inputs() const = 0;
+    /// Moves the tensors it reads into `out` (when the graph is destroyed).
+    virtual void take_inputs(std::vector<std::shared_ptr<tensor_impl<T>>>& out) = 0;
     /// Adds this node's vector-Jacobian product with `grad` (the output's gradient) into
     /// the inputs' sinks.
     virtual void apply(const T* grad, std::size_t stride, engine<T>& eng, bool retain_graph) = 0;
 };
+
+/// Destroys the graph behind a tensor without recursion: a chain of a million statements
+/// is freed in a loop, not by a million nested destructors.
+template <class T>
+tensor_impl<T>::~tensor_impl() {
+    if (!grad_fn) return;
+    std::vector<std::shared_ptr<node<T>>> nodes;
+    nodes.push_back(std::move(grad_fn));
+    std::vector<std::shared_ptr<tensor_impl>> inputs;
+    while (!nodes.empty()) {
+        std::shared_ptr<node<T>> n = std::move(nodes.back());
+        nodes.pop_back();
+        if (n.use_count() != 1) continue;  // still in use elsewhere: only this reference goes
+        n->take_inputs(inputs);
+        for (auto& t : inputs)
+            if (t && t.use_count() == 1 && t->grad_fn) nodes.push_back(std::move(t->grad_fn));
+        inputs.clear();  // tensors without their graph now: each goes in one step
+    }
+}
 
 [[noreturn]] inline void throw_second_backward() {
     throw error(
@@ -226,17 +301,21 @@ std::string torch_type_name() {
 }
 
 /// Runs a backward pass: leaves accumulate into .grad, non-leaf tensors into buffers that
-/// their nodes consume in topological order. With leaves only, it allocates nothing once
-/// the leaves' .grad exist.
+/// their nodes consume when all their consumers have run, the node created last first (as
+/// PyTorch's engine). With leaves only, it allocates nothing once the leaves' .grad exist.
+/// The graph is walked without recursion, in time linear in its nodes and edges.
 template <class T>
 class engine {
 public:
     explicit engine(bool retain_graph) : retain_graph_(retain_graph) {}
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+    ~engine() { unlock_direct_leaves(); }
 
     /// Where slot `a`'s gradient goes, or null when no gradient flows into it. A statement that
-    /// reads only leaves adds straight into their .grad; in a graph across statements a leaf's
-    /// gradient waits in a buffer until all its inputs have arrived, as in PyTorch (a backward
-    /// that fails half-way leaves such a leaf's .grad alone).
+    /// reads only leaves adds straight into their .grad (locked by lock_direct_leaves); in a
+    /// graph across statements a leaf's gradient waits in a buffer until all its inputs have
+    /// arrived, as in PyTorch (a backward that fails half-way leaves such a leaf's .grad alone).
     T* sink(const targ<T>& a) {
         if (!a.grad || !a.t) return nullptr;
         tensor_impl<T>& t = *a.t;
@@ -244,59 +323,73 @@ public:
             if (!t.grad) t.grad = new_impl<T>(t.shape, T(-0.0));
             return t.grad->data();
         }
-        return find(&t).grad.data();
+        item& it = items_[index_.at(&t)];
+        if (it.grad.empty()) it.grad.assign(t.numel(), T(-0.0));
+        return it.grad.data();
+    }
+
+    /// Locks the .grad of every leaf that `inputs` adds into directly (a statement that reads
+    /// only leaves), in address order so that two passes never wait for each other.
+    template <class Inputs>
+    void lock_direct_leaves(const Inputs& inputs) {
+        if (buffer_leaves_) return;
+        std::array<tensor_impl<T>*, 64> leaves{};
+        std::size_t n = 0;
+        for (const targ<T>& a : inputs)
+            if (a.grad && a.t && !a.t->grad_fn && n != leaves.size()) leaves[n++] = a.t.get();
+        std::sort(leaves.begin(), leaves.begin() + static_cast<std::ptrdiff_t>(n));
+        for (std::size_t k = 0; k != n; ++k) {
+            if (k != 0 && leaves[k] == leaves[k - 1]) continue;
+            leaves[k]->grad_mutex.lock();
+            locked_[locked_count_++] = &leaves[k]->grad_mutex;
+        }
+    }
+    void unlock_direct_leaves() {
+        while (locked_count_ != 0) locked_[--locked_count_]->unlock();
     }
 
     /// Counts the edges into every tensor reachable from `inputs` that collects a gradient:
     /// the non-leaf ones, and the leaves too when there is a non-leaf one.
     template <class Inputs>
     void discover(const Inputs& inputs) {
-        discover_nodes(inputs);
+        std::vector<tensor_impl<T>*> stack;
+        const auto visit = [&](std::span<const targ<T>> in) {
+            for (const targ<T>& a : in) {
+                if (!a.grad || !a.t || !a.t->grad_fn) continue;
+                const auto [k, fresh] = add(a.t.get());
+                ++items_[k].deps;
+                if (fresh) stack.push_back(a.t.get());
+            }
+        };
+        visit(std::span<const targ<T>>(inputs.data(), inputs.size()));
+        while (!stack.empty()) {
+            tensor_impl<T>* t = stack.back();
+            stack.pop_back();
+            visit(t->grad_fn->inputs());
+        }
         if (items_.empty()) return;
         buffer_leaves_ = true;
         const std::size_t nodes = items_.size();
-        count_leaves(inputs);
-        for (std::size_t k = 0; k != nodes; ++k) {
-            count_leaves(items_[k].t->grad_fn->inputs());
-        }
+        count_leaves(std::span<const targ<T>>(inputs.data(), inputs.size()));
+        for (std::size_t k = 0; k != nodes; ++k) count_leaves(items_[k].t->grad_fn->inputs());
     }
 
-private:
-    template <class Inputs>
-    void count_leaves(const Inputs& inputs) {
-        for (const targ<T>& a : inputs)
-            if (a.grad && a.t && !a.t->grad_fn) ++find(a.t.get()).deps;
-    }
-
-    template <class Inputs>
-    void discover_nodes(const Inputs& inputs) {
-        for (const targ<T>& a : inputs) {
-            if (!a.grad || !a.t || !a.t->grad_fn) continue;
-            const bool seen = contains(a.t.get());
-            item& it = find(a.t.get());
-            ++it.deps;
-            if (!seen) discover_nodes(a.t->grad_fn->inputs());
-        }
-    }
-
-public:
     /// After the root: the non-leaf tensors, each once all its consumers have run.
     template <class Inputs>
     void run(const Inputs& root_inputs) {
-        release(root_inputs);
-        for (bool progress = true; progress;) {
-            progress = false;
-            for (std::size_t k = 0; k != items_.size(); ++k) {
-                if (items_[k].done || items_[k].deps != 0 || !items_[k].t->grad_fn) continue;
-                items_[k].done = true;
-                progress = true;
-                tensor_impl<T>* t = items_[k].t;
-                const std::vector<T> g = std::move(items_[k].grad);  // items_ may grow while the node runs
-                if (t->retains_grad) accumulate_grad(*t, g.data());
-                node<T>& n = *t->grad_fn;
-                n.apply(g.data(), 1, *this, retain_graph_);
-                release(n.inputs());
-            }
+        release(std::span<const targ<T>>(root_inputs.data(), root_inputs.size()));
+        while (!ready_.empty()) {
+            std::pop_heap(ready_.begin(), ready_.end());
+            const std::size_t k = ready_.back().second;
+            ready_.pop_back();
+            items_[k].done = true;
+            tensor_impl<T>* t = items_[k].t;
+            std::vector<T> g = std::move(items_[k].grad);  // freed once this node has run
+            if (g.empty()) g.assign(t->numel(), T(-0.0));
+            if (t->retains_grad) accumulate_grad(*t, g.data());
+            node<T>& n = *t->grad_fn;
+            n.apply(g.data(), 1, *this, retain_graph_);
+            release(n.inputs());
         }
     }
 
@@ -304,6 +397,7 @@ public:
         // PyTorch's retain_grad hook: grad = new.clone(), then grad = grad + new (a new tensor)
         auto fresh = new_impl<T>(t.shape, T(-0.0));
         T* out = fresh->data();
+        const std::lock_guard<std::mutex> lock(t.grad_mutex);
         const T* old = t.grad ? t.grad->data() : nullptr;
         for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] = old ? old[i] + g[i] : g[i];
         t.grad = std::move(fresh);
@@ -312,40 +406,53 @@ public:
 private:
     struct item {
         tensor_impl<T>* t;
-        std::vector<T> grad;
+        std::vector<T> grad;  ///< allocated when the first gradient arrives
         std::size_t deps = 0;
         bool done = false;
     };
 
-    bool contains(const tensor_impl<T>* t) const {
-        return std::any_of(items_.begin(), items_.end(), [&](const item& i) { return i.t == t; });
+    void count_leaves(std::span<const targ<T>> inputs) {
+        for (const targ<T>& a : inputs)
+            if (a.grad && a.t && !a.t->grad_fn) ++items_[add(a.t.get()).first].deps;
     }
-    item& find(tensor_impl<T>* t) {
-        for (item& i : items_)
-            if (i.t == t) return i;
-        items_.push_back(item{t, std::vector<T>(t->numel(), T(-0.0))});
-        return items_.back();
+
+    std::pair<std::size_t, bool> add(tensor_impl<T>* t) {
+        const auto [pos, fresh] = index_.try_emplace(t, items_.size());
+        if (fresh) items_.push_back(item{t, {}});
+        return {pos->second, fresh};
     }
-    template <class Inputs>
-    void release(const Inputs& inputs) {
+
+    void release(std::span<const targ<T>> inputs) {
         for (const targ<T>& a : inputs) {
             if (!a.grad || !a.t || (!a.t->grad_fn && !buffer_leaves_)) continue;
-            item& it = find(a.t.get());
-            if (--it.deps == 0 && !a.t->grad_fn && !it.done) {  // a leaf with all its inputs: .grad
-                it.done = true;
-                tensor_impl<T>& t = *a.t;
-                if (!t.grad) {
-                    t.grad = new_impl<T>(t.shape);
-                    std::copy(it.grad.begin(), it.grad.end(), t.grad->data());
-                } else {
-                    T* out = t.grad->data();
-                    for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += it.grad[i];
-                }
+            const std::size_t k = index_.at(a.t.get());
+            item& it = items_[k];
+            if (--it.deps != 0 || it.done) continue;
+            if (a.t->grad_fn) {
+                ready_.emplace_back(a.t->grad_fn->sequence_nr, k);
+                std::push_heap(ready_.begin(), ready_.end());
+                continue;
             }
+            it.done = true;  // a leaf with all its inputs: .grad
+            if (it.grad.empty()) it.grad.assign(a.t->numel(), T(-0.0));
+            tensor_impl<T>& t = *a.t;
+            const std::lock_guard<std::mutex> lock(t.grad_mutex);
+            if (!t.grad) {
+                t.grad = new_impl<T>(t.shape);
+                std::copy(it.grad.begin(), it.grad.end(), t.grad->data());
+            } else {
+                T* out = t.grad->data();
+                for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += it.grad[i];
+            }
+            std::vector<T>().swap(it.grad);
         }
     }
 
     std::vector<item> items_;
+    std::unordered_map<const tensor_impl<T>*, std::size_t> index_;
+    std::vector<std::pair<std::uint64_t, std::size_t>> ready_;  ///< a max-heap by sequence_nr
+    std::array<std::mutex*, 64> locked_{};
+    std::size_t locked_count_ = 0;
     bool retain_graph_;
     bool buffer_leaves_ = false;
 };
@@ -456,6 +563,29 @@ grad_fn describe_tensor(const targ<T>& a);
 /// for the distinct nodes of one statement.
 inline const void* node_id(const void* id, std::uint64_t k) {
     return reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(id) + k);
+}
+
+/// grad_fn.name() of E's last operation (its slots start at Off), as describe_expr names it.
+template <class E, std::size_t Off, class Args>
+std::string statement_name(const Args& args) {
+    using T = typename Args::value_type::value_type;
+    if constexpr (is_variable<E> || is_constant<E>) {
+        return {};
+    } else if constexpr (is_unary<E>) {
+        return std::string(backward_name<op_t<E>>);
+    } else {
+        using Op = op_t<E>;
+        constexpr std::size_t RO = Off + slot_count<typename E::left_type>;
+        if constexpr (CTGRAD_IS_SAME(Op, sub_op) && is_variable<typename E::left_type>)
+            if (is_number_slot<T>(args[Off])) return "RsubBackward1";
+        if constexpr (CTGRAD_IS_SAME(Op, pow_op)) {
+            if constexpr (is_variable<typename E::right_type>)
+                if (is_number_slot<T>(args[RO])) return "PowBackward0";
+            return "PowBackward1";
+        } else {
+            return std::string(backward_name<Op>);
+        }
+    }
 }
 
 /// The grad_fn of the node E whose slots start at Off, as PyTorch would build it.
@@ -755,6 +885,11 @@ public:
     /// into the sinks of the slots.
     T backward_into(const T* g, std::size_t gstride, detail::engine<T>& eng) const {
         std::array<T*, L> sinks{};
+        eng.lock_direct_leaves(args);
+        const struct unlock {
+            detail::engine<T>& e;
+            ~unlock() { e.unlock_direct_leaves(); }
+        } unlock_at_exit{eng};
         for (std::size_t k = 0; k != L; ++k) sinks[k] = eng.sink(args[k]);
         const auto v = views();
         // A slot of one element read by every element (stride 0) takes the sum of the
@@ -935,9 +1070,13 @@ struct expr_node final : node<T> {
     std::shared_ptr<const std::uint64_t> result_version;  ///< empty unless the result is saved
     std::uint64_t saved_result_version = 0;
 
-    [[nodiscard]] std::string name() const override { return expr.grad_fn().name(); }
-    [[nodiscard]] ctgrad::grad_fn describe() const override { return describe_expr<E, 0>(expr.args, static_cast<const void*>(this)); }
+    [[nodiscard]] std::string name() const override { return statement_name<E, 0>(expr.args); }
+    [[nodiscard]] ctgrad::grad_fn describe() const override { return describe_expr<E, 0>(expr.args, this->id()); }
     [[nodiscard]] std::span<const targ<T>> inputs() const override { return expr.args; }
+    void take_inputs(std::vector<std::shared_ptr<tensor_impl<T>>>& out) override {
+        for (targ<T>& a : expr.args)
+            if (a.t) out.push_back(std::move(a.t));
+    }
     void apply(const T* g, std::size_t stride, engine<T>& eng, bool retain_graph) override {
         if (released) throw_second_backward();
         expr.check_versions();
@@ -957,8 +1096,13 @@ struct expr_node final : node<T> {
 template <class T>
 grad_fn describe_tensor(const targ<T>& a) {
     if (!a.t || !a.grad) return {};
-    if (a.t->grad_fn) return a.t->grad_fn->describe();
-    return {"torch::autograd::AccumulateGrad", static_cast<const void*>(a.t.get()), {}};
+    if (a.t->grad_fn) {  // another statement's node: its inputs are described when asked for
+        std::shared_ptr<const node<T>> n = a.t->grad_fn;
+        std::string name = n->name();
+        const void* id = n->id();
+        return {std::move(name), id, std::function<std::vector<grad_fn::edge>()>([n] { return n->describe().next_functions(); })};
+    }
+    return {"torch::autograd::AccumulateGrad", static_cast<const void*>(a.t.get()), std::vector<grad_fn::edge>{}};
 }
 
 }  // namespace detail
@@ -1101,6 +1245,7 @@ private:
     void run_backward(const T* g, std::size_t stride, bool retain_graph) const {
         detail::tensor_impl<T>& t = impl();
         if (!t.grad_fn) {  // a leaf that requires grad: its gradient is the seed itself
+            const std::lock_guard<std::mutex> lock(t.grad_mutex);
             if (!t.grad) t.grad = detail::new_impl<T>(t.shape, T(-0.0));
             T* out = t.grad->data();
             for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += g[i * stride];
