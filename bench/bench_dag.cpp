@@ -15,6 +15,8 @@
 //   chain   s0 = x y + sin(x), s_{k+1} = sin(s_k) x + s_k y, depth 20, scalars x and y;
 //           there "hand" is a plain loop of the recurrence and the target is grad / value
 //   alloc   std::vector<double>(N): what allocating one array gradient costs
+#include "simd_width.hpp"
+
 #include <ctgrad/ctgrad.hpp>
 
 #include <benchmark/benchmark.h>
@@ -121,18 +123,21 @@ constexpr double cx0 = 0.7, cy0 = 0.45;  // chain
 
 // ---- hand-written function-only loops -------------------------------------------------
 //
-// Two vectors of 8 partial sums (16 in all, the shape bench_fused found fastest for doubles),
-// written with GCC vector extensions: with plain arrays of partial sums g++ 12 -O3 sometimes
+// 16 partial sums (the number bench_fused found fastest for doubles) as vectors of the
+// target's width (simd_width.hpp: 2 of 8 doubles with AVX-512, 4 of 4 with AVX2), written
+// with GCC vector extensions: with plain arrays of partial sums g++ 12 -O3 sometimes
 // vectorises across blocks instead, with hundreds of permutes, and runs 5x slower (it did
 // for the normal density here). Loop invariants (log sigma, 1 / (2 sigma^2)) are hoisted. A
 // plain loop for the tail. lse calls std::exp per element, which does not vectorise without
 // -ffast-math (libmvec), so its loop is scalar.
 
-using vd = double __attribute__((vector_size(64)));  // 8 doubles: one AVX-512 register
+constexpr int L = bench::lanes<double>(8);  // doubles per vector
+constexpr int U = 16 / L;                   // vectors of partial sums
+using vd = double __attribute__((vector_size(L * sizeof(double))));  // one register of the target
 struct vec_tag {};
 struct one_tag {};
 
-/// p[i .. i + 7] as a vector, or p[i] alone.
+/// p[i .. i + L - 1] as a vector, or p[i] alone.
 [[gnu::always_inline]] inline vd ld(vec_tag, const double* p, std::size_t i) {
     vd v;
     std::memcpy(&v, p + i, sizeof v);
@@ -140,19 +145,17 @@ struct one_tag {};
 }
 [[gnu::always_inline]] inline double ld(one_tag, const double* p, std::size_t i) { return p[i]; }
 
-/// sum of body(i) over i < n; body(i, tag) returns 8 elements' terms (vec_tag) or one (one_tag).
+/// sum of body(i) over i < n; body(i, tag) returns L elements' terms (vec_tag) or one (one_tag).
 template <class Body>
 [[gnu::always_inline]] inline double hand_sum(std::size_t n, Body body) {
-    vd s0 = {}, s1 = {};
+    vd s[U] = {};
     std::size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        s0 += body(i, vec_tag{});
-        s1 += body(i + 8, vec_tag{});
-    }
+    for (; i + U * L <= n; i += U * L)
+        for (int u = 0; u != U; ++u) s[u] += body(i + static_cast<std::size_t>(u * L), vec_tag{});
     double a = 0;
     for (; i != n; ++i) a += body(i, one_tag{});
-    const vd s = s0 + s1;
-    for (int j = 0; j != 8; ++j) a += s[j];
+    for (int u = 1; u != U; ++u) s[0] += s[u];
+    for (int j = 0; j != L; ++j) a += s[0][j];
     return a;
 }
 
@@ -164,18 +167,18 @@ double hand_sum_x(const std::vector<double>& xs) {
 double hand_prod(const std::vector<double>& xs) {
     const double* p = xs.data();
     const std::size_t n = xs.size();
-    vd s0 = {}, s1 = {};
-    s0 += 1;
-    s1 += 1;
-    std::size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        s0 *= ld(vec_tag{}, p, i);
-        s1 *= ld(vec_tag{}, p, i + 8);
+    vd s[U];
+    for (vd& v : s) {
+        v = vd{};
+        v += 1;
     }
+    std::size_t i = 0;
+    for (; i + U * L <= n; i += U * L)
+        for (int u = 0; u != U; ++u) s[u] *= ld(vec_tag{}, p, i + static_cast<std::size_t>(u * L));
     double a = 1;
     for (; i != n; ++i) a *= p[i];
-    const vd s = s0 * s1;
-    for (int j = 0; j != 8; ++j) a *= s[j];
+    for (int u = 1; u != U; ++u) s[0] *= s[u];
+    for (int j = 0; j != L; ++j) a *= s[0][j];
     return a;
 }
 
@@ -576,6 +579,8 @@ int main(int argc, char** argv) {
 
     benchmark::AddCustomContext("compile_flags", CTGRAD_BENCH_FLAGS);
     benchmark::AddCustomContext("n", std::to_string(N));
+    benchmark::AddCustomContext("hand_vectors", std::string(bench::vector_isa) + ": " + std::to_string(U) + " vectors of " +
+                                                    std::to_string(L) + " doubles");
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -4,6 +4,7 @@
 //   read    a plain read of x and y, sum of x[i] + y[i]: the memory-bandwidth floor.
 // LibTorch runs in bench_fused_torch; run_fused.py combines both into one table.
 #include "fused_data.hpp"
+#include "simd_width.hpp"
 
 #include <ctgrad/ctgrad.hpp>
 
@@ -41,11 +42,20 @@ bench::loss_and_grad<T> with_ctgrad(const bench::dataset<T>& d, T wv, T bv) {
 /// r = w x + b - y computed once, sum r^2, sum r x, sum r, the factor 2 and 1/n applied once at
 /// the end. Below `small` elements a one-accumulator loop, where reducing V x U partial sums
 /// would cost more than it saves. No -ffast-math: the partial sums are what lets it vectorise.
-/// The shapes are the fastest of those tried with g++ 12 -O3 -march=native (README.md).
+/// The shapes are the fastest of those tried with g++ 12 -O3 -march=native on an AVX-512
+/// machine (README.md): 8 lanes x 4 for float, 8 x 2 for double. A vector never exceeds the
+/// target's registers (simd_width.hpp): with AVX2 double runs as 4 lanes x 4, the same 16
+/// partial sums.
 template <class T>
 struct hand_shape;
-template <> struct hand_shape<float> { static constexpr int V = 8, U = 4; static constexpr std::size_t small = 64; };
-template <> struct hand_shape<double> { static constexpr int V = 8, U = 2; static constexpr std::size_t small = 32; };
+template <> struct hand_shape<float> {
+    static constexpr int V = bench::lanes<float>(8), U = 32 / V;
+    static constexpr std::size_t small = 64;
+};
+template <> struct hand_shape<double> {
+    static constexpr int V = bench::lanes<double>(8), U = 16 / V;
+    static constexpr std::size_t small = 32;
+};
 
 template <class T>
 bench::loss_and_grad<T> hand_simple(const T* xp, const T* yp, std::size_t n, T wv, T bv) {
@@ -103,12 +113,12 @@ bench::loss_and_grad<T> hand_fused(const bench::dataset<T>& d, T wv, T bv) {
     return {a0 * inv, 2 * a1 * inv, 2 * a2 * inv};
 }
 
-/// sum of x[i] + y[i]: reads exactly what the loss reads. 8 lanes x 4 vectors of partial sums
-/// for both types (with 16 partial sums g++ 12 does not vectorise the double loop), and a
-/// plain loop below 64 elements.
+/// sum of x[i] + y[i]: reads exactly what the loss reads. 32 partial sums for both types, 8
+/// lanes x 4 vectors where the registers hold 8 (with 16 partial sums g++ 12 does not
+/// vectorise the double loop), and a plain loop below 64 elements.
 template <class T>
 T plain_read(const bench::dataset<T>& d) {
-    constexpr int V = 8, U = 4;
+    constexpr int V = bench::lanes<T>(8), U = 32 / V;
     const T* xp = d.xs.data();
     const T* yp = d.ys.data();
     const std::size_t n = d.xs.size();
@@ -187,9 +197,13 @@ int main(int argc, char** argv) {
 
     benchmark::AddCustomContext("ctgrad_check", "ctgrad == hand-written == reference (rel 1e-6 double, 1e-3 float)");
     benchmark::AddCustomContext("compile_flags", CTGRAD_BENCH_FLAGS);
-    benchmark::AddCustomContext(
-        "hand_variant", "float: 8 lanes x 4 vectors = 32 partial sums, simple loop below 64; "
-                        "double: 8 lanes x 2 vectors = 16 partial sums, simple loop below 32");
+    const std::string variant = std::string(bench::vector_isa) + ": float: " + std::to_string(hand_shape<float>::V) +
+                                " lanes x " + std::to_string(hand_shape<float>::U) +
+                                " vectors = 32 partial sums, simple loop below 64; double: " +
+                                std::to_string(hand_shape<double>::V) + " lanes x " +
+                                std::to_string(hand_shape<double>::U) +
+                                " vectors = 16 partial sums, simple loop below 32";
+    benchmark::AddCustomContext("hand_variant", variant);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

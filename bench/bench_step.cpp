@@ -8,6 +8,8 @@
 //   vag            ctgrad::value_and_grad on std::vector<float> with scalar w, b, then w -= lr*dw;
 //   hand           a hand-written loop computing loss, dw, db in one pass, then the update.
 // LibTorch runs in bench_step_torch; run_step.py combines both into one table.
+#include "simd_width.hpp"
+
 #include <ctgrad/ctgrad.hpp>
 
 #include <benchmark/benchmark.h>
@@ -139,9 +141,10 @@ loss_and_grad hand_simple(const float* xp, const float* yp, std::size_t n, float
     return {s0 * inv, 2 * s1 * inv, 2 * s2 * inv};
 }
 
-/// 8 lanes x 4 vectors = 32 partial sums per quantity, r = w x + b - y computed once.
+/// 8 lanes x 4 vectors = 32 partial sums per quantity (4 lanes x 8 where the registers hold
+/// only 4 floats), r = w x + b - y computed once.
 loss_and_grad hand_fused(const problem& p, float wv, float bv) {
-    constexpr int V = 8, U = 4;
+    constexpr int V = bench::lanes<float>(8), U = 32 / V;
     const float* xp = p.xs.data();
     const float* yp = p.ys.data();
     const std::size_t n = p.xs.size();
