@@ -1,13 +1,30 @@
 // ctgrad: compile-time symbolic differentiation. The one header to include.
+//
+// Every header is included here directly, in the order of their dependencies: a compiler
+// prints the chain of includes that led to an error's header, and this keeps that chain at
+// two lines for every header.
 #ifndef CTGRAD_CTGRAD_HPP
 #define CTGRAD_CTGRAD_HPP
 
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/core/fixed_string.hpp>
+#include <ctgrad/core/expr.hpp>
+#include <ctgrad/core/build.hpp>
+#include <ctgrad/core/ops.hpp>
 #include <ctgrad/core/operators.hpp>
-#include <ctgrad/diff/derivative.hpp>
-#include <ctgrad/eval/evaluate.hpp>
-#include <ctgrad/eval/fused.hpp>
 #include <ctgrad/core/reductions.hpp>
+#include <ctgrad/diff/derivative.hpp>
+#include <ctgrad/eval/context.hpp>
+#include <ctgrad/eval/dag.hpp>
+#include <ctgrad/eval/fused.hpp>
+#include <ctgrad/eval/evaluate.hpp>
 #include <ctgrad/io/to_string.hpp>
+#include <ctgrad/autograd/format.hpp>
+#include <ctgrad/autograd/grad_mode.hpp>
+#include <ctgrad/autograd/random.hpp>
+#include <ctgrad/autograd/tensor.hpp>
+#include <ctgrad/autograd/print.hpp>
+#include <ctgrad/autograd/misuse.hpp>
 #include <ctgrad/tensor.hpp>
 
 #endif

@@ -1,10 +1,16 @@
 // ctgrad's runtime autograd layer: Tensor, no_grad, manual_seed/randn and Python-style print.
+//
+// The headers are included directly, in the order of their dependencies, so that the chain of
+// includes a compiler prints before an error stays short (see ctgrad.hpp).
 #ifndef CTGRAD_TENSOR_HPP
 #define CTGRAD_TENSOR_HPP
 
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/autograd/format.hpp>
 #include <ctgrad/autograd/grad_mode.hpp>
-#include <ctgrad/autograd/print.hpp>
 #include <ctgrad/autograd/random.hpp>
 #include <ctgrad/autograd/tensor.hpp>
+#include <ctgrad/autograd/print.hpp>
+#include <ctgrad/autograd/misuse.hpp>
 
 #endif

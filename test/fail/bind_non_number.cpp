@@ -1,4 +1,5 @@
-// expect: ctgrad: bind every variable to a number or to an array of floating-point numbers
+// expect: ctgrad: bind a variable to a number or to an array of float or double
+// expect: variable_named<'x'>
 // Binding a variable to something that is not a number.
 #include <ctgrad/ctgrad.hpp>
 int main() {

@@ -1,4 +1,5 @@
 // expect: ctgrad: the same variable is bound twice
+// expect: variable_named<'x'>
 // Binding one variable twice in an evaluation.
 #include <ctgrad/ctgrad.hpp>
 int main() {

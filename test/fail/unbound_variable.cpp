@@ -1,6 +1,6 @@
 // expect: ctgrad: the expression uses a variable that is not bound; bind it as name = value
-// expect-gcc: {"speed"}
-// Evaluating with a variable left unbound; the error's instantiation line names it ("speed").
+// expect: variable_named<'s', 'p', 'e', 'e', 'd'>
+// Evaluating with a variable left unbound; the sentence's condition names it, spelled as characters.
 #include <ctgrad/ctgrad.hpp>
 int main() {
     constexpr auto speed = ctgrad::var<"speed">;

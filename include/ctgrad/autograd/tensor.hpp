@@ -810,6 +810,13 @@ public:
     /// A result that requires grad is not a leaf; one that does not is.
     [[nodiscard]] bool is_leaf() const { return !requires_grad(); }
 
+    /// A mistake: a statement is not stored, so it has no .grad to keep.
+    template <class... Args>
+    void retain_grad(const Args&...) const {
+        static_assert(detail::never<T, Args...>,
+                      "ctgrad: retain_grad() needs a Tensor; assign the statement to one first (Tensor y = ...; y.retain_grad();)");
+    }
+
     /// The grad_fn of the statement's last operation (None when it does not require grad).
     [[nodiscard]] ctgrad::grad_fn grad_fn() const {
         if (!requires_grad()) return {};

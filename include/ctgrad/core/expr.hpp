@@ -10,9 +10,11 @@
 #include <ctgrad/core/fixed_string.hpp>
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <type_traits>
+#include <utility>
 
 namespace ctgrad {
 
@@ -27,12 +29,63 @@ concept expression = CTGRAD_IS_BASE_OF(detail::expr_tag, std::remove_cvref_t<E>)
 template <class E, class... Bindings>
 constexpr auto evaluate(const E& e, const Bindings&... bindings);
 
+namespace detail {
+/// Compile-time checks (eval/context.hpp): true when the bindings suit `E`; otherwise one
+/// static_assert names the mistake, and the caller returns `failed_value`, so that no second
+/// error follows.
+template <class E, class... Bindings>
+consteval bool check_evaluation();
+template <class E, class... Bindings>
+constexpr auto failed_value();
+/// `evaluate` after the checks (eval/evaluate.hpp).
+template <class E, class... Bindings>
+constexpr auto evaluate_checked(const E& e, const Bindings&... bindings);
+
+/// False, but only once instantiated: the condition of a static_assert in a template that is
+/// a mistake to use. Its arguments show in the compiler's message.
+template <class...>
+inline constexpr bool never = false;
+
+/// Conditions of static_asserts, printed with their arguments next to the sentence. (A
+/// concept there would make the compilers explain why it is not satisfied, at length.)
+template <class E>
+inline constexpr bool is_an_expression = expression<E>;
+
+/// A variable's name as characters, for diagnostics: compilers print a name given as a
+/// template argument of class type in numbers (clang: `variable<{{121, 0}}>`), but characters
+/// as characters (`variable_named<'y'>`).
+template <char... Cs>
+struct variable_named {};
+template <fixed_string Name, class = std::make_index_sequence<Name.size()>>
+struct spell;
+template <fixed_string Name, std::size_t... I>
+struct spell<Name, std::index_sequence<I...>> {
+    using type = variable_named<Name.chars[I]...>;
+};
+template <fixed_string Name>
+using spelled = typename spell<Name>::type;
+
+/// An expression type with its variables spelled, for diagnostics: `readable<E>` names the
+/// same graph as `E` (and is only printed, never used).
+template <class E> struct readable_trait { using type = E; };
+template <class E> using readable = typename readable_trait<E>::type;
+}  // namespace detail
+
 /// Common base of all nodes: evaluation with named bindings, `f(x = 1.0, y = 2.0)`.
 template <class Derived>
 struct expr_base : detail::expr_tag {
     template <class... Bindings>
     constexpr auto operator()(const Bindings&... bindings) const {
-        return ctgrad::evaluate(static_cast<const Derived&>(*this), bindings...);
+        if constexpr (!detail::check_evaluation<Derived, Bindings...>()) return detail::failed_value<Derived, Bindings...>();
+        else return detail::evaluate_checked(static_cast<const Derived&>(*this), bindings...);
+    }
+
+    /// A mistake: an expression has derivatives, not a backward pass.
+    template <class... Args>
+    void backward(const Args&...) const {
+        static_assert(detail::never<detail::readable<Derived>, Args...>,
+                      "ctgrad: backward() is a Tensor method; differentiate an expression with d(f, x), grad(f, x, ...) "
+                      "or value_and_grad(f, wrt(x), ...)");
     }
 };
 
@@ -45,16 +98,51 @@ concept array_like = requires(const D& d) {
     { d.size() } -> std::convertible_to<std::size_t>;
 } && std::is_floating_point_v<std::remove_cvref_t<decltype(*std::declval<const D&>().data())>>;
 
+/// Contiguous data with `data()` and `size()` whose elements are not floating-point.
+template <class D>
+concept other_array = requires(const D& d) {
+    { d.data() } -> std::convertible_to<const void*>;
+    { d.size() } -> std::convertible_to<std::size_t>;
+} && !array_like<D>;
+
+template <class D> struct is_std_span_trait : std::bool_constant<false> {};
+template <class T, std::size_t N> struct is_std_span_trait<std::span<T, N>> : std::bool_constant<true> {};
+
+/// The element type of an array.
+template <class D>
+using array_element_t = std::remove_cvref_t<decltype(*std::declval<const D&>().data())>;
+
+/// A temporary container bound to a variable, kept in the binding (`binding<Name, owned<C>>`).
+template <class C>
+struct owned;
+
+/// A variable binds to a number by value, to an array it does not own as a span, and to a
+/// temporary container (`x = make_data()`) by taking it over: the binding owns it, so a
+/// binding kept in a variable never refers to a destroyed container. (A std::span is a view:
+/// a temporary span is copied as a span.)
 template <class V>
-constexpr auto bound_value(V&& v) {
-    using D = std::remove_cvref_t<V>;
-    if constexpr (array_like<D>) {
-        using T = std::remove_cvref_t<decltype(*v.data())>;
-        return std::span<const T>(v.data(), static_cast<std::size_t>(v.size()));
-    } else {
-        return std::decay_t<V>(static_cast<V&&>(v));
-    }
+concept owned_when_bound = array_like<std::remove_cvref_t<V>> && !std::is_lvalue_reference_v<V> &&
+                           !is_std_span_trait<std::remove_cvref_t<V>>::value;
+
+template <class D>
+constexpr auto bound_value(const D& v) {
+    if constexpr (array_like<D>) return std::span<const array_element_t<D>>(v.data(), static_cast<std::size_t>(v.size()));
+    else return v;
 }
+
+/// Integers and bool: what an array of numbers that is not float or double holds.
+template <class T>
+concept is_number_element = std::is_arithmetic_v<T> && !CTGRAD_IS_SAME(T, char) && !CTGRAD_IS_SAME(T, wchar_t) &&
+                            !CTGRAD_IS_SAME(T, char8_t) && !CTGRAD_IS_SAME(T, char16_t) && !CTGRAD_IS_SAME(T, char32_t);
+
+/// An array of integers or bool.
+template <class D>
+concept number_array = other_array<D> && is_number_element<array_element_t<D>>;
+
+/// The diagnostics' conditions: false where they are instantiated; the arguments name the
+/// variable and what it was bound to.
+template <class Variable, class Value>
+inline constexpr bool bindable = false;
 }  // namespace detail
 
 /// A value bound to the variable named `Name`: what `x = 1.0` returns.
@@ -63,16 +151,57 @@ struct binding {
     V value;
 };
 
+/// A temporary container bound to `Name`: the binding owns it, and `value` views it. Copies
+/// and moves view their own container.
+template <fixed_string Name, class C>
+struct binding<Name, detail::owned<C>> {
+    C storage;
+    std::span<const detail::array_element_t<C>> value;
+
+    constexpr explicit binding(C&& c) : storage(std::move(c)), value(detail::bound_value(storage)) {}
+    constexpr explicit binding(const C& c) : storage(c), value(detail::bound_value(storage)) {}
+    constexpr binding(const binding& o) : storage(o.storage), value(detail::bound_value(storage)) {}
+    constexpr binding(binding&& o) noexcept(std::is_nothrow_move_constructible_v<C>)
+        : storage(std::move(o.storage)), value(detail::bound_value(storage)) {}
+    constexpr binding& operator=(const binding& o) {
+        storage = o.storage;
+        value = detail::bound_value(storage);
+        return *this;
+    }
+    constexpr binding& operator=(binding&& o) noexcept(std::is_nothrow_move_assignable_v<C>) {
+        storage = std::move(o.storage);
+        value = detail::bound_value(storage);
+        return *this;
+    }
+};
+
 /// A variable named at compile time; `x = v` makes a binding.
 template <fixed_string Name>
 struct variable : expr_base<variable<Name>> {
     static constexpr std::string_view name() { return Name.view(); }
 
-    /// A number binds by value; an array (std::vector, std::array, std::span, Eigen) as a span.
+    /// A number binds by value; an array (std::vector, std::array, std::span, Eigen) as a span,
+    /// and a temporary container is kept in the binding.
     template <class V>
     constexpr auto operator=(V&& v) const {
-        using B = decltype(detail::bound_value(static_cast<V&&>(v)));
-        return binding<Name, B>{detail::bound_value(static_cast<V&&>(v))};
+        using D = std::remove_cvref_t<V>;
+        if constexpr (detail::owned_when_bound<V>) {
+            return binding<Name, detail::owned<D>>(static_cast<V&&>(v));
+        } else if constexpr (detail::array_like<D>) {
+            return binding<Name, std::span<const detail::array_element_t<D>>>{detail::bound_value(v)};
+        } else if constexpr (std::is_arithmetic<D>::value) {
+            return binding<Name, D>{v};
+        } else if constexpr (detail::number_array<D>) {
+            static_assert(detail::bindable<detail::spelled<Name>, D>,
+                          "ctgrad: an array bound to a variable must hold float or double; copy integers into a "
+                          "std::vector<double>");
+            return binding<Name, double>{0.0};
+        } else {
+            static_assert(detail::bindable<detail::spelled<Name>, D>,
+                          "ctgrad: bind a variable to a number or to an array of float or double (std::vector, "
+                          "std::array, std::span, Eigen)");
+            return binding<Name, double>{0.0};
+        }
     }
     using expr_base<variable<Name>>::operator();
 };
@@ -167,6 +296,14 @@ template <std::intmax_t N>
 struct ipow_op;
 
 namespace detail {
+
+template <fixed_string N> struct readable_trait<variable<N>> { using type = spelled<N>; };
+
+/// Conditions of static_asserts, given `readable<X>`.
+template <class X> inline constexpr bool is_a_variable = false;
+template <char... Cs> inline constexpr bool is_a_variable<variable_named<Cs...>> = true;
+template <class Op, class A> struct readable_trait<unary<Op, A>> { using type = unary<Op, readable<A>>; };
+template <class Op, class L, class R> struct readable_trait<binary<Op, L, R>> { using type = binary<Op, readable<L>, readable<R>>; };
 
 template <class E> struct is_variable_trait : std::bool_constant<false> {};
 template <class E> concept is_variable = is_variable_trait<E>::value;

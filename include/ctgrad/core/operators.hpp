@@ -5,6 +5,7 @@
 
 #include <ctgrad/core/ops.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -23,6 +24,8 @@ constexpr auto as_expr(const T& t) {
 
 template <class A, class B>
 concept operands = operand<A> && operand<B> && (expression<A> || expression<B>);
+template <class A, class B>
+inline constexpr bool are_operands = false;
 }  // namespace detail
 
 template <class A, class B> requires detail::operands<A, B>
@@ -47,7 +50,7 @@ constexpr auto operator+(const A& a) { return a; }
 template <class A, class B>
 constexpr auto pow(const A& a, const B& b) {
     if constexpr (!detail::operands<A, B>) {
-        static_assert(detail::operands<A, B>,
+        static_assert(detail::are_operands<detail::readable<A>, detail::readable<B>>,
                       "ctgrad::pow(a, b): a and b must be ctgrad expressions or numbers, and at least one an expression");
         return zero;
     } else {
@@ -75,6 +78,65 @@ CTGRAD_DETAIL_DEFINE_FUNCTION(sign)
 CTGRAD_DETAIL_DEFINE_FUNCTION(step)
 
 #undef CTGRAD_DETAIL_DEFINE_FUNCTION
+
+// ---- functions ctgrad does not have --------------------------------------------------------
+//
+// Without these, `atan(x)` on a ctgrad expression or Tensor would reach ::atan(double) and
+// fail on the conversion, or worse, compile through some other overload. Found by ADL on
+// ctgrad's types, each says which functions ctgrad has; it returns its argument, so that the
+// code around the mistake still compiles.
+
+template <class T> class basic_tensor;
+template <class T, class E, std::size_t L> class tensor_expr;
+
+namespace detail {
+template <class X> struct is_ctgrad_object_trait : std::bool_constant<expression<X>> {};
+template <class T> struct is_ctgrad_object_trait<basic_tensor<T>> : std::bool_constant<true> {};
+template <class T, class E, std::size_t L> struct is_ctgrad_object_trait<tensor_expr<T, E, L>> : std::bool_constant<true> {};
+/// An expression, a Tensor or a tensor statement.
+template <class X> concept ctgrad_object = is_ctgrad_object_trait<std::remove_cvref_t<X>>::value;
+template <class A, class B> concept ctgrad_operands = ctgrad_object<A> || ctgrad_object<B>;
+
+template <class A, class B>
+constexpr const auto& ctgrad_side(const A& a, const B& b) {
+    if constexpr (ctgrad_object<A>) return a;
+    else return b;
+}
+
+/// The condition of the static_asserts below: false, and printed with the argument's type.
+template <class... X> inline constexpr bool is_a_ctgrad_function = false;
+}  // namespace detail
+
+#define CTGRAD_DETAIL_FUNCTIONS "exp, log, sin, cos, tan, tanh, sqrt, sigmoid, abs, relu, log1p, expm1, sign, step and pow"
+
+template <detail::ctgrad_object A> constexpr auto acos(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: acos is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto asin(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: asin is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto atan(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: atan is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto sinh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: sinh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto cosh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: cosh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto asinh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: asinh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto acosh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: acosh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto atanh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: atanh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto exp2(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: exp2 is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto log2(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: log2 is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto log10(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: log10 is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto cbrt(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: cbrt is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto erf(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: erf is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto erfc(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: erfc is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto tgamma(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: tgamma is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto lgamma(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: lgamma is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto floor(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: floor is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto ceil(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: ceil is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto round(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: round is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto trunc(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: trunc is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <detail::ctgrad_object A> constexpr auto fabs(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: fabs is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
+template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto atan2(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: atan2 is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
+template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto hypot(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: hypot is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
+template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto fmod(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: fmod is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
+template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto fmin(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: fmin is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
+template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto fmax(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: fmax is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
+
+#undef CTGRAD_DETAIL_FUNCTIONS
 
 /// `frac<1, 2>`: the exact rational constant 1/2.
 template <std::intmax_t Num, std::intmax_t Den>

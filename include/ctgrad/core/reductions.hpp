@@ -33,12 +33,21 @@ template <class E> concept has_reduction = has_reduction_trait<E>::value;
 template <class Op, class A> struct has_reduction_trait<unary<Op, A>> : std::bool_constant<is_reduction<unary<Op, A>> || has_reduction<A>> {};
 template <class Op, class L, class R> struct has_reduction_trait<binary<Op, L, R>> : std::bool_constant<has_reduction<L> || has_reduction<R>> {};
 
+/// The condition of the static_assert below, printed with the operand.
+template <class A> inline constexpr bool has_no_reduction = false;
+
 /// A reduction of `a`, simplified: the reduction of 0 is 0.
 template <class Op, class A>
 constexpr auto make_reduction(const A& a) {
-    static_assert(!has_reduction<A>, "ctgrad: a reduction inside another reduction is not supported; reduce in two statements");
-    if constexpr (is_zero<A>) return zero;
-    else return unary<Op, A>{a};
+    if constexpr (has_reduction<A>) {
+        static_assert(has_no_reduction<readable<A>>,
+                      "ctgrad: a reduction inside another reduction is not supported; reduce in two statements");
+        return zero;
+    } else if constexpr (is_zero<A>) {
+        return zero;
+    } else {
+        return unary<Op, A>{a};
+    }
 }
 }  // namespace detail
 

@@ -21,18 +21,23 @@ namespace ctgrad {
 /// reductions gives its value from one fused pass, and an element-wise one a std::vector.
 template <class E, class... Bindings>
 constexpr auto evaluate(const E& e, const Bindings&... bindings) {
-    static_assert(expression<E>, "ctgrad::evaluate(e, ...): e must be a ctgrad expression");
-    if constexpr (!expression<E> || !detail::check_bindings<E, Bindings...>()) {
-        return 0.0;
-    } else if constexpr (!(std::is_arithmetic<typename detail::binding_traits<Bindings>::value_type>::value && ...)) {
-        return detail::evaluate_arrays(e, bindings...);
+    if constexpr (!detail::check_evaluation<E, Bindings...>()) return detail::failed_value<E, Bindings...>();
+    else return detail::evaluate_checked(e, bindings...);
+}
+
+namespace detail {
+template <class E, class... Bindings>
+constexpr auto evaluate_checked(const E& e, const Bindings&... bindings) {
+    if constexpr (!(std::is_arithmetic<typename binding_traits<Bindings>::value_type>::value && ...)) {
+        return evaluate_arrays(e, bindings...);
     } else {
-        using T = detail::evaluation_scalar<typename detail::binding_traits<Bindings>::value_type...>;
+        using T = evaluation_scalar<typename binding_traits<Bindings>::value_type...>;
         auto map = boost::hana::make_map(
-            boost::hana::make_pair(boost::hana::type_c<typename detail::binding_traits<Bindings>::key>, bindings.value)...);
-        return detail::dag_eval(e, detail::scalar_context<T, decltype(map)>{map});
+            boost::hana::make_pair(boost::hana::type_c<typename binding_traits<Bindings>::key>, bindings.value)...);
+        return dag_eval(e, scalar_context<T, decltype(map)>{map});
     }
 }
+}  // namespace detail
 
 }  // namespace ctgrad
 
