@@ -1,4 +1,5 @@
 // expect: ctgrad::d(f, x): x must be a variable such as var<
+// expect: variable_named<'y'>
 // Differentiating with respect to an expression rather than a variable.
 #include <ctgrad/ctgrad.hpp>
 int main() {

@@ -1,4 +1,4 @@
-// expect: ctgrad::d(f, x): x must be a variable such as var<
+// expect: ctgrad::grad(f, x, ...): x must be a variable such as var<
 // grad with respect to something that is not a variable.
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad::literals;
