@@ -9,6 +9,11 @@
 //   partial_r(a, b, r)
 // The partials are expressions, so the same formula serves symbolic `d` (with a, b, r the
 // operand and result expressions) and numeric reverse mode (with placeholders bound to values).
+// The reverse sweep (eval/dag.hpp) applies a partial p to the adjoint g as PyTorch's backward
+// formulas do: g * p in general, g / e for p = 1 / e, and for a masked partial
+// where(c, 0, p) (made by `make_where`) a select, c ? 0 : g * p, which gives +0 where c holds
+// whatever g is (inf, nan): relu's and pow's masks. The symbolic chain rule keeps the select
+// outermost (diff/derivative.hpp).
 #ifndef CTGRAD_CORE_OPS_HPP
 #define CTGRAD_CORE_OPS_HPP
 
@@ -58,13 +63,14 @@ struct mul_op : detail::op_base<"*", notation::infix, 2> {
     template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B&, const R&) { return a; }
 };
 
-/// a / b;  d/da = 1 / b, d/db = -a / b^2.
+/// a / b;  d/da = 1 / b, d/db = -(a / b) / b = -r / b.  As PyTorch: the adjoint is divided by b,
+/// and -(a / b) / b does not overflow where a / b^2 would (a = b = 1e-200).
 struct div_op : detail::op_base<"/", notation::infix, 2> {
     static constexpr bool associative = false;
     template <class T> static constexpr T value(T a, T b) { return a / b; }
     template <class A, class B, class R> static constexpr auto partial_l(const A&, const B& b, const R&) { return make_div(one, b); }
-    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& b, const R&) {
-        return make_div(make_neg(a), make_ipow<2>(b));
+    template <class A, class B, class R> static constexpr auto partial_r(const A&, const B& b, const R& r) {
+        return make_div(make_neg(r), b);
     }
 };
 
@@ -94,7 +100,8 @@ struct ipow_op : detail::op_base<"^", notation::power, 4> {
     }
 };
 
-/// a^b;  d/da = b a^(b-1), d/db = log(a) a^b.
+/// a^b;  d/da = b a^(b-1), masked where b == 0; d/db = log(a) a^b, 0 where a == 0 and b >= 0
+/// (PyTorch's masks: d/da selects 0 whatever flows in, d/db is a factor 0).
 struct pow_op : detail::op_base<"^", notation::power, 4> {
     template <class T> static T value(T a, T b) { using std::pow; return pow(a, b); }
     template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& b, const R&);
@@ -152,13 +159,12 @@ struct sqrt_op : detail::op_base<"sqrt", notation::function> {
     }
 };
 
-/// sigmoid(a) = 1 / (1 + exp(-a));  d/da = r (1 - r).  Evaluated without overflow for large |a|.
+/// sigmoid(a) = 1 / (1 + exp(-a));  d/da = r (1 - r).  PyTorch's formula: exp(-a) overflows
+/// to inf below a = -88.7 (float) or -709.8 (double), where sigmoid is then exactly 0.
 struct sigmoid_op : detail::op_base<"sigmoid", notation::function> {
     template <class T> static T value(T a) {
         using std::exp;
-        if (a >= T(0)) return T(1) / (T(1) + exp(-a));
-        T e = exp(a);
-        return e / (T(1) + e);
+        return T(1) / (T(1) + exp(-a));
     }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_mul(r, make_sub(one, r)); }
 };
@@ -187,16 +193,89 @@ struct abs_op : detail::op_base<"abs", notation::function> {
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<sign_op>(a); }
 };
 
-/// step(a) = 1 if a > 0 else 0;  d/da = 0 (almost everywhere).  The derivative of relu.
+/// step(a) = 1 if a > 0 else 0;  d/da = 0 (almost everywhere).
 struct step_op : detail::op_base<"step", notation::function> {
     template <class T> static constexpr T value(T a) { return a > T(0) ? T(1) : T(0); }
     template <class A, class R> static constexpr auto partial(const A&, const R&) { return zero; }
 };
 
-/// relu(a) = max(a, 0);  d/da = step(a)  (0 at a = 0, as in PyTorch).
+// ---- conditions and masks -----------------------------------------------------------------
+
+/// The comparisons and conjunction that masks test: 1 if true, else 0 (false for nan).
+/// Their derivative is 0.
+template <fixed_string Name, int Precedence, class Test>
+struct condition_op : detail::op_base<Name, notation::infix, Precedence> {
+    static constexpr bool associative = false;
+    template <class T> static constexpr T value(T a, T b) { return Test{}(a, b) ? T(1) : T(0); }
+    template <class A, class B, class R> static constexpr auto partial_l(const A&, const B&, const R&) { return zero; }
+    template <class A, class B, class R> static constexpr auto partial_r(const A&, const B&, const R&) { return zero; }
+};
+namespace detail {
+struct test_le { template <class T> constexpr bool operator()(T a, T b) const { return a <= b; } };
+struct test_ge { template <class T> constexpr bool operator()(T a, T b) const { return a >= b; } };
+struct test_eq { template <class T> constexpr bool operator()(T a, T b) const { return a == b; } };
+struct test_and { template <class T> constexpr bool operator()(T a, T b) const { return a != T(0) && b != T(0); } };
+}  // namespace detail
+/// a <= b
+struct le_op : condition_op<"<=", 0, detail::test_le> {};
+/// a >= b
+struct ge_op : condition_op<">=", 0, detail::test_ge> {};
+/// a == b
+struct eq_op : condition_op<"==", 0, detail::test_eq> {};
+/// a && b, of two conditions
+struct and_op : condition_op<"&&", -1, detail::test_and> {};
+
+/// where(c, 0, v): 0 where the condition c holds (c != 0), else v; printed as torch.where.
+/// d/dv = where(c, 0, 1): a masked partial, which the reverse sweep applies as a select.
+struct where_op : detail::op_base<"where", notation::function> {
+    template <class T> static constexpr T value(T c, T v) { return c != T(0) ? T(0) : v; }
+    template <class C, class V, class R> static constexpr auto partial_l(const C&, const V&, const R&) { return zero; }
+    template <class C, class V, class R> static constexpr auto partial_r(const C& c, const V&, const R&);
+};
+
+namespace detail {
+template <class Op, class A, class B>
+constexpr auto make_condition(const A& a, const B& b) {
+    if constexpr (is_constant<A> && is_constant<B>) return constant<Op::value(A::template as<double>(), B::template as<double>()) != 0 ? 1 : 0>{};
+    else if constexpr (is_number<A> && is_number<B>) return literal{Op::value(number_value(a), number_value(b))};
+    else return binary<Op, A, B>{a, b};
+}
+}  // namespace detail
+
+/// `a <= b`, `a >= b`, `a == b` (1 or 0), folded when both are numbers.
+template <class A, class B> constexpr auto make_le(const A& a, const B& b) { return detail::make_condition<le_op>(a, b); }
+template <class A, class B> constexpr auto make_ge(const A& a, const B& b) { return detail::make_condition<ge_op>(a, b); }
+template <class A, class B> constexpr auto make_eq(const A& a, const B& b) { return detail::make_condition<eq_op>(a, b); }
+
+/// `a && b` of two conditions: a constant false side decides, a constant true side drops out.
+template <class A, class B>
+constexpr auto make_and(const A& a, const B& b) {
+    using namespace detail;
+    if constexpr (is_zero<A> || is_zero<B>) return zero;
+    else if constexpr (is_constant<A>) return b;
+    else if constexpr (is_constant<B>) return a;
+    else return make_condition<and_op>(a, b);
+}
+
+/// `where(c, 0, v)`, simplified: a constant condition decides, where(c, 0, 0) is 0.
+template <class C, class V>
+constexpr auto make_where(const C& c, const V& v) {
+    using namespace detail;
+    if constexpr (is_zero<V>) return zero;
+    else if constexpr (is_constant<C>) {
+        if constexpr (is_zero<C>) return v;
+        else return zero;
+    } else return binary<where_op, C, V>{c, v};
+}
+
+template <class C, class V, class R>
+constexpr auto where_op::partial_r(const C& c, const V&, const R&) { return make_where(c, one); }
+
+/// relu(a) = max(a, 0), nan for nan and -0 for -0 (PyTorch's clamp_min);  d/da = where(a <= 0, 0, 1):
+/// nothing passes where a <= 0, whatever flows in (PyTorch's threshold_backward).
 struct relu_op : detail::op_base<"relu", notation::function> {
-    template <class T> static constexpr T value(T a) { return a > T(0) ? a : T(0); }
-    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<step_op>(a); }
+    template <class T> static constexpr T value(T a) { return a < T(0) ? T(0) : a; }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_where(make_le(a, zero), one); }
 };
 
 // ---- general power (needs exp/log, so defined last) -----------------------------------
@@ -213,11 +292,11 @@ constexpr auto make_pow(const A& a, const B& b) {
 
 template <class A, class B, class R>
 constexpr auto pow_op::partial_l(const A& a, const B& b, const R&) {
-    return make_mul(b, make_pow(a, make_sub(b, one)));
+    return make_where(make_eq(b, zero), make_mul(b, make_pow(a, make_sub(b, one))));
 }
 template <class A, class B, class R>
-constexpr auto pow_op::partial_r(const A& a, const B&, const R& r) {
-    return make_mul(make_unary<log_op>(a), r);
+constexpr auto pow_op::partial_r(const A& a, const B& b, const R& r) {
+    return make_mul(make_where(make_and(make_eq(a, zero), make_ge(b, zero)), make_unary<log_op>(a)), r);
 }
 
 }  // namespace ctgrad

@@ -255,19 +255,35 @@ CTGRAD_ALWAYS_INLINE constexpr T forward_step(const std::array<T, V>& v, const C
     else return Tag::value(v[A], v[B]);
 }
 
+/// The adjoint `g` through the partial `P` (an expression of the placeholders), as PyTorch's
+/// backward formulas apply theirs: g / e for P = 1 / e; for a masked partial where(c, 0, p) a
+/// select, +0 where c holds whatever g is (inf, nan); g * p otherwise.
+template <class P, class T>
+CTGRAD_ALWAYS_INLINE constexpr T through_partial(T g, const partial_context<T>& pc) {
+    if constexpr (is_op<P, where_op>)
+        return eval(typename P::left_type{}, pc) != T(0) ? T(0) : through_partial<typename P::right_type>(g, pc);
+    else if constexpr (is_one<P>) return g;
+    else if constexpr (is_reciprocal<P>) return g / eval(typename P::right_type{}, pc);
+    else return g * eval(P{}, pc);
+}
+
+/// adj[J] += g through P; a zero partial adds +0, as PyTorch's zero gradients (x^0 gives +0).
+template <class P, std::size_t J, class T, std::size_t V>
+CTGRAD_ALWAYS_INLINE constexpr void accumulate_through(std::array<T, V>& adj, T g, const partial_context<T>& pc) {
+    if constexpr (is_zero<P>) adj[J] += T(0);
+    else adj[J] += through_partial<P>(g, pc);
+}
+
 /// Passes the adjoint at position I to the operands: adj[a] += adj[I] * d node / d a.
 template <node_kind Kind, class Tag, std::size_t I, std::size_t A, std::size_t B, bool ANumber, bool BNumber, class T,
           std::size_t V>
 CTGRAD_ALWAYS_INLINE constexpr void backward_step(const std::array<T, V>& v, std::array<T, V>& adj) {
     if constexpr (Kind == node_kind::unary) {
-        using P = unary_partial<Tag>;
-        if constexpr (!is_zero<P> && !ANumber) adj[A] += adj[I] * eval(P{}, partial_context<T>{v[A], T(0), v[I]});
+        if constexpr (!ANumber) accumulate_through<unary_partial<Tag>, A>(adj, adj[I], partial_context<T>{v[A], T(0), v[I]});
     } else if constexpr (Kind == node_kind::binary) {
         const partial_context<T> pc{v[A], v[B], v[I]};
-        using PL = left_partial<Tag>;
-        using PR = right_partial<Tag>;
-        if constexpr (!is_zero<PL> && !ANumber) adj[A] += adj[I] * eval(PL{}, pc);
-        if constexpr (!is_zero<PR> && !BNumber) adj[B] += adj[I] * eval(PR{}, pc);
+        if constexpr (!ANumber) accumulate_through<left_partial<Tag>, A>(adj, adj[I], pc);
+        if constexpr (!BNumber) accumulate_through<right_partial<Tag>, B>(adj, adj[I], pc);
     }
 }
 
