@@ -1170,6 +1170,123 @@ void grad_negative_zero() {
 }
 
 // ---------------------------------------------------------------------------
+// Gradients at the edges: zero bases, tiny divisors, masks under inf/nan, far tails
+// ---------------------------------------------------------------------------
+void edge_pow_zero_base() {
+    print("# d/dx x**y is 0 where y == 0; d/dy is 0 where x == 0 and y >= 0");
+    Tensor x = ctgrad::tensor({0.0, 0.0, 0.0, 0.0, 0.0, 2.0}, {.requires_grad = true});
+    Tensor y = ctgrad::tensor({-1.0, 0.0, 0.5, 1.0, 2.0, 0.0}, {.requires_grad = true});
+    Tensor z = ctgrad::pow(x, y);
+    print(z);
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+    print("# d/dx selects 0 whatever flows in; d/dy multiplies what flows in");
+    Tensor u = ctgrad::tensor({0.0, 0.0, 1.0}, {.requires_grad = true});
+    Tensor v = ctgrad::tensor({0.0, 2.0, 0.0}, {.requires_grad = true});
+    Tensor w = ctgrad::pow(u, v);
+    w.backward(ctgrad::tensor({inf, inf, inf}));
+    print(u.grad());
+    print(v.grad());
+    print("# a number base 0: PowBackward1");
+    Tensor p = ctgrad::tensor({-1.0, 0.0, 0.5, 2.0}, {.requires_grad = true});
+    Tensor q = ctgrad::pow(0.0, p);
+    print(q);
+    print(fn_name(q.grad_fn()));
+    q.sum().backward();
+    print(p.grad());
+    print("# float64");
+    DoubleTensor a = ctgrad::tensor<double>({0.0, 0.0, 0.0}, {.requires_grad = true});
+    DoubleTensor b = ctgrad::tensor<double>({0.0, 0.5, 3.0}, {.requires_grad = true});
+    ctgrad::pow(a, b).sum().backward();
+    print(a.grad());
+    print(b.grad());
+}
+
+void edge_pow_zero_exponent() {
+    print("# a power 0 has the gradient +0, also at a zero base and whatever flows in");
+    Tensor x = ctgrad::tensor({0.0, 2.0}, {.requires_grad = true});
+    Tensor y = x.pow(0_c);
+    print(y);
+    print(fn_name(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({0.0, 2.0}, {.requires_grad = true});
+    ctgrad::pow(u, 0.0).sum().backward();
+    print(u.grad());
+    Tensor v = ctgrad::tensor({0.0, 2.0}, {.requires_grad = true});
+    ctgrad::pow(v, 0.0).backward(ctgrad::tensor({inf, nan}));
+    print(v.grad());
+    Tensor r = ctgrad::tensor({0.0, 2.0}, {.requires_grad = true});
+    ctgrad::pow(r, 0.5).sum().backward();
+    print(r.grad());
+}
+
+void edge_div_tiny() {
+    print("# d(a/b)/db is -(a/b)/b: no overflow of b**2");
+    DoubleTensor a = ctgrad::tensor<double>({1e-200}, {.requires_grad = true});
+    DoubleTensor b = ctgrad::tensor<double>({1e-200}, {.requires_grad = true});
+    (a / b).sum().backward();
+    print(a.grad());
+    print(b.grad());
+    print(a.grad().item(), b.grad().item());
+    Tensor p = ctgrad::tensor({1e-25, 3.0}, {.requires_grad = true});
+    Tensor q = ctgrad::tensor({1e-25, 7.0}, {.requires_grad = true});
+    (p / q).sum().backward();
+    print(p.grad());
+    print(q.grad());
+    print("# the rounding of g / b and -g * ((a / b) / b)");
+    Tensor s = ctgrad::tensor({1.5}, {.requires_grad = true});
+    Tensor t = ctgrad::tensor({1.1}, {.requires_grad = true});
+    ((s / t) * 3.0).sum().backward();
+    print(s.grad().item(), t.grad().item());
+}
+
+void edge_relu_mask() {
+    print("# relu passes nothing where x <= 0, whatever flows in: a select, not a product");
+    Tensor x = ctgrad::tensor({-1.0, 0.0, 2.0}, {.requires_grad = true});
+    ctgrad::sqrt(ctgrad::relu(x)).sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({-1.0, 0.0, 2.0}, {.requires_grad = true});
+    ctgrad::relu(u).backward(ctgrad::tensor({inf, nan, inf}));
+    print(u.grad());
+    print("# +0 where masked, also under a negative gradient");
+    Tensor v = ctgrad::tensor({-1.0, 0.0, 2.0}, {.requires_grad = true});
+    ctgrad::relu(v).backward(ctgrad::tensor({-1.0, -1.0, -1.0}));
+    print(v.grad());
+    print("# relu(nan) is nan, and its gradient passes");
+    Tensor w = ctgrad::tensor({nan, -1.0, 2.0}, {.requires_grad = true});
+    Tensor r = ctgrad::relu(w);
+    print(r);
+    r.sum().backward();
+    print(w.grad());
+    print("# abs multiplies by sign(x): nan at 0 under an infinite gradient");
+    Tensor a = ctgrad::tensor({-1.0, 0.0, 2.0}, {.requires_grad = true});
+    ctgrad::sqrt(ctgrad::abs(a)).sum().backward();
+    print(a.grad());
+}
+
+void edge_sigmoid_tails() {
+    print("# sigmoid is 1 / (1 + exp(-x)): exactly 0 once exp(-x) overflows");
+    Tensor x = ctgrad::tensor({-100.0, -90.0, -88.72, 0.0, 3.0}, {.requires_grad = true});
+    Tensor s = ctgrad::sigmoid(x);
+    print(s);
+    s.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({-100.0, -90.0, 0.0, 3.0}, {.requires_grad = true});
+    Tensor t = ctgrad::sigmoid(u);
+    print(t);
+    t.sum().backward();
+    print(u.grad());
+    DoubleTensor d = ctgrad::tensor<double>({-709.78, -709.79, -745.0, 0.0}, {.requires_grad = true});
+    DoubleTensor e = ctgrad::sigmoid(d);
+    print(e);
+    e.sum().backward();
+    print(d.grad());
+    print(ctgrad::sigmoid(ctgrad::tensor<double>(-800.0)).item(), ctgrad::sigmoid(ctgrad::tensor(40.0)).item());
+}
+
+// ---------------------------------------------------------------------------
 struct scenario {
     const char* name;
     void (*run)();
@@ -1269,6 +1386,11 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(backward_gradient_intermediate),
     CTGRAD_SCENARIO(item_1x1),
     CTGRAD_SCENARIO(grad_negative_zero),
+    CTGRAD_SCENARIO(edge_pow_zero_base),
+    CTGRAD_SCENARIO(edge_pow_zero_exponent),
+    CTGRAD_SCENARIO(edge_div_tiny),
+    CTGRAD_SCENARIO(edge_relu_mask),
+    CTGRAD_SCENARIO(edge_sigmoid_tails),
 };
 #undef CTGRAD_SCENARIO
 

@@ -1209,6 +1209,130 @@ def grad_negative_zero():
     (-(u * u)).sum().backward()
     print(u.grad)
 
+
+# ---------------------------------------------------------------------------
+# Gradients at the edges: zero bases, tiny divisors, masks under inf/nan, far tails
+# ---------------------------------------------------------------------------
+@scenario
+def edge_pow_zero_base():
+    print("# d/dx x**y is 0 where y == 0; d/dy is 0 where x == 0 and y >= 0")
+    x = torch.tensor([0.0, 0.0, 0.0, 0.0, 0.0, 2.0], requires_grad=True)
+    y = torch.tensor([-1.0, 0.0, 0.5, 1.0, 2.0, 0.0], requires_grad=True)
+    z = x ** y
+    print(z)
+    z.sum().backward()
+    print(x.grad)
+    print(y.grad)
+    print("# d/dx selects 0 whatever flows in; d/dy multiplies what flows in")
+    inf = float("inf")
+    u = torch.tensor([0.0, 0.0, 1.0], requires_grad=True)
+    v = torch.tensor([0.0, 2.0, 0.0], requires_grad=True)
+    w = u ** v
+    w.backward(torch.tensor([inf, inf, inf]))
+    print(u.grad)
+    print(v.grad)
+    print("# a number base 0: PowBackward1")
+    p = torch.tensor([-1.0, 0.0, 0.5, 2.0], requires_grad=True)
+    q = 0.0 ** p
+    print(q)
+    print(fn_name(q))
+    q.sum().backward()
+    print(p.grad)
+    print("# float64")
+    a = torch.tensor([0.0, 0.0, 0.0], dtype=F64, requires_grad=True)
+    b = torch.tensor([0.0, 0.5, 3.0], dtype=F64, requires_grad=True)
+    (a ** b).sum().backward()
+    print(a.grad)
+    print(b.grad)
+
+
+@scenario
+def edge_pow_zero_exponent():
+    print("# a power 0 has the gradient +0, also at a zero base and whatever flows in")
+    x = torch.tensor([0.0, 2.0], requires_grad=True)
+    y = x.pow(0)
+    print(y)
+    print(fn_name(y))
+    y.sum().backward()
+    print(x.grad)
+    u = torch.tensor([0.0, 2.0], requires_grad=True)
+    (u ** 0.0).sum().backward()
+    print(u.grad)
+    v = torch.tensor([0.0, 2.0], requires_grad=True)
+    (v ** 0.0).backward(torch.tensor([float("inf"), float("nan")]))
+    print(v.grad)
+    r = torch.tensor([0.0, 2.0], requires_grad=True)
+    (r ** 0.5).sum().backward()
+    print(r.grad)
+
+
+@scenario
+def edge_div_tiny():
+    print("# d(a/b)/db is -(a/b)/b: no overflow of b**2")
+    a = torch.tensor([1e-200], dtype=F64, requires_grad=True)
+    b = torch.tensor([1e-200], dtype=F64, requires_grad=True)
+    (a / b).sum().backward()
+    print(a.grad)
+    print(b.grad)
+    print(a.grad.item(), b.grad.item())
+    p = torch.tensor([1e-25, 3.0], requires_grad=True)
+    q = torch.tensor([1e-25, 7.0], requires_grad=True)
+    (p / q).sum().backward()
+    print(p.grad)
+    print(q.grad)
+    print("# the rounding of g / b and -g * ((a / b) / b)")
+    s = torch.tensor([1.5], requires_grad=True)
+    t = torch.tensor([1.1], requires_grad=True)
+    ((s / t) * 3.0).sum().backward()
+    print(s.grad.item(), t.grad.item())
+
+
+@scenario
+def edge_relu_mask():
+    print("# relu passes nothing where x <= 0, whatever flows in: a select, not a product")
+    nan, inf = float("nan"), float("inf")
+    x = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    torch.sqrt(torch.relu(x)).sum().backward()
+    print(x.grad)
+    u = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    torch.relu(u).backward(torch.tensor([inf, nan, inf]))
+    print(u.grad)
+    print("# +0 where masked, also under a negative gradient")
+    v = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    torch.relu(v).backward(torch.tensor([-1.0, -1.0, -1.0]))
+    print(v.grad)
+    print("# relu(nan) is nan, and its gradient passes")
+    w = torch.tensor([nan, -1.0, 2.0], requires_grad=True)
+    r = torch.relu(w)
+    print(r)
+    r.sum().backward()
+    print(w.grad)
+    print("# abs multiplies by sign(x): nan at 0 under an infinite gradient")
+    a = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    torch.sqrt(torch.abs(a)).sum().backward()
+    print(a.grad)
+
+
+@scenario
+def edge_sigmoid_tails():
+    print("# sigmoid is 1 / (1 + exp(-x)): exactly 0 once exp(-x) overflows")
+    x = torch.tensor([-100.0, -90.0, -88.72, 0.0, 3.0], requires_grad=True)
+    s = torch.sigmoid(x)
+    print(s)
+    s.sum().backward()
+    print(x.grad)
+    u = torch.tensor([-100.0, -90.0, 0.0, 3.0], requires_grad=True)
+    t = torch.sigmoid(u)
+    print(t)
+    t.sum().backward()
+    print(u.grad)
+    d = torch.tensor([-709.78, -709.79, -745.0, 0.0], dtype=F64, requires_grad=True)
+    e = torch.sigmoid(d)
+    print(e)
+    e.sum().backward()
+    print(d.grad)
+    print(torch.sigmoid(torch.tensor(-800.0, dtype=F64)).item(), torch.sigmoid(torch.tensor(40.0)).item())
+
 # ---------------------------------------------------------------------------
 def main(argv):
     args = argv[1:]
