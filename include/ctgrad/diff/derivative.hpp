@@ -10,6 +10,31 @@
 namespace ctgrad {
 namespace detail {
 
+/// Whether `E` is a select, where(c, 0, v), or a sum, difference or negation with one in a term.
+template <class E> struct holds_mask_trait : std::bool_constant<is_op<E, where_op>> {};
+template <class E> concept holds_mask = holds_mask_trait<E>::value;
+template <class L, class R> struct holds_mask_trait<binary<add_op, L, R>> : std::bool_constant<holds_mask<L> || holds_mask<R>> {};
+template <class L, class R> struct holds_mask_trait<binary<sub_op, L, R>> : std::bool_constant<holds_mask<L> || holds_mask<R>> {};
+template <class A> struct holds_mask_trait<unary<neg_op, A>> : std::bool_constant<holds_mask<A>> {};
+
+/// The product of a partial and a derivative in the chain rule. A factor moves into a select,
+/// p * where(c, 0, v) = where(c, 0, p * v), and over the terms of a sum that holds one: a mask
+/// then gives 0 whatever the other factors are (inf, nan), as in the reverse sweep.
+template <class P, class D>
+constexpr auto chain_mul(const P& p, const D& d) {
+    if constexpr (is_op<P, where_op>) return make_where(p.l(), chain_mul(p.r(), d));
+    else if constexpr (is_op<D, where_op>) return make_where(d.l(), chain_mul(p, d.r()));
+    else if constexpr (holds_mask<D>) {
+        if constexpr (is_op<D, add_op>) return make_add(chain_mul(p, d.l()), chain_mul(p, d.r()));
+        else if constexpr (is_op<D, sub_op>) return make_sub(chain_mul(p, d.l()), chain_mul(p, d.r()));
+        else return make_neg(chain_mul(p, d.a()));
+    } else if constexpr (holds_mask<P>) {
+        return chain_mul(d, p);
+    } else {
+        return make_mul(p, d);
+    }
+}
+
 /// d e / d v by the chain rule; each op contributes its partials (core/ops.hpp), and the
 /// simplifying constructors keep the result small. Subtrees that do not depend on v are
 /// skipped without being visited.
@@ -20,16 +45,16 @@ constexpr auto derivative(const E& e, const V& v) {
     else if constexpr (is_reduction<E>) return make_reduction<op_t<E>>(derivative(e.a(), v));
     else if constexpr (is_unary<E>) {
         using Op = op_t<E>;
-        return make_mul(Op::partial(e.a(), e), derivative(e.a(), v));
+        return chain_mul(Op::partial(e.a(), e), derivative(e.a(), v));
     } else {
         using Op = op_t<E>;
         if constexpr (!depends_on<typename E::right_type, V>)
-            return make_mul(Op::partial_l(e.l(), e.r(), e), derivative(e.l(), v));
+            return chain_mul(Op::partial_l(e.l(), e.r(), e), derivative(e.l(), v));
         else if constexpr (!depends_on<typename E::left_type, V>)
-            return make_mul(Op::partial_r(e.l(), e.r(), e), derivative(e.r(), v));
+            return chain_mul(Op::partial_r(e.l(), e.r(), e), derivative(e.r(), v));
         else
-            return make_add(make_mul(Op::partial_l(e.l(), e.r(), e), derivative(e.l(), v)),
-                            make_mul(Op::partial_r(e.l(), e.r(), e), derivative(e.r(), v)));
+            return make_add(chain_mul(Op::partial_l(e.l(), e.r(), e), derivative(e.l(), v)),
+                            chain_mul(Op::partial_r(e.l(), e.r(), e), derivative(e.r(), v)));
     }
 }
 
@@ -43,41 +68,58 @@ constexpr auto derivative_of(const F& f, const X& x) {
     else return derivative(f, x);
 }
 
-template <class F, class X>
-consteval bool check_d_arguments() {
-    static_assert(expression<F>, "ctgrad::d(f, x): f must be a ctgrad expression");
-    static_assert(is_variable<X>, "ctgrad::d(f, x): x must be a variable such as var<\"x\">");
-    return expression<F> && is_variable<X>;
-}
+/// Conditions of the static_asserts below, printed with their arguments.
+template <int N> inline constexpr bool is_at_least_1 = N >= 1;
+
+/// The first of `Xs` that is not a variable, or void.
+template <class... Xs> struct first_non_variable { using type = void; };
+template <class X, class... Xs> struct first_non_variable<X, Xs...> {
+    using type = std::conditional_t<is_variable<X>, typename first_non_variable<Xs...>::type, X>;
+};
 
 }  // namespace detail
 
-/// The derivative of `f` with respect to the variable `x`, as a new expression type.
+/// The derivative of order `Order` (a constant) of `f` with respect to the variable `x`, as a
+/// new expression type; `d(f, x)` is the first, and `d<2>(f, x) == d(d(f, x), x)`.
 ///
 /// `static_assert(to_string(d(x * x, x)) == "2 * x");`
-template <class F, class X>
+template <int Order = 1, class F, class X>
 constexpr auto d(const F& f, const X& x) {
-    if constexpr (!detail::check_d_arguments<F, X>()) return zero;
-    else return detail::derivative_of(f, x);
-}
-
-/// The `N`-th derivative of `f` with respect to `x`: `d<2>(f, x) == d(d(f, x), x)`.
-template <int N, class F, class X>
-constexpr auto d(const F& f, const X& x) {
-    static_assert(N >= 1, "ctgrad::d<N>(f, x): the order N must be at least 1");
-    if constexpr (N < 1 || !detail::check_d_arguments<F, X>()) return zero;
-    else if constexpr (N == 1) return detail::derivative_of(f, x);
-    else return d<N - 1>(detail::derivative_of(f, x), x);
+    if constexpr (Order < 1) {
+        static_assert(detail::is_at_least_1<Order>, "ctgrad::d<N>(f, x): the order N must be at least 1");
+        return zero;
+    } else if constexpr (!expression<F>) {
+        static_assert(detail::is_an_expression<F>, "ctgrad::d(f, x): f must be a ctgrad expression");
+        return zero;
+    } else if constexpr (!detail::is_variable<X>) {
+        static_assert(detail::is_a_variable<detail::readable<X>>, "ctgrad::d(f, x): x must be a variable such as var<\"x\">");
+        return zero;
+    } else if constexpr (Order == 1) {
+        return detail::derivative_of(f, x);
+    } else {
+        return d<Order - 1>(detail::derivative_of(f, x), x);
+    }
 }
 
 /// All first derivatives of `f`, one per variable, as a `std::tuple` (structured bindings work;
 /// a hana::tuple would not, since it does not model the tuple protocol).
 ///
-/// `auto [dfdx, dfdy] = grad(x * y, x, y);`
+/// `auto [dfdx, dfdy] = grad(f, x, y);`
 template <class F, class... Xs>
 constexpr auto grad(const F& f, const Xs&... xs) {
-    static_assert(sizeof...(Xs) >= 1, "ctgrad::grad(f, x, ...): name at least one variable");
-    return std::tuple{d(f, xs)...};
+    using not_variable = typename detail::first_non_variable<Xs...>::type;
+    if constexpr (sizeof...(Xs) == 0) {
+        static_assert(detail::never<F>, "ctgrad::grad(f, x, ...): name at least one variable");
+        return std::tuple{};
+    } else if constexpr (!expression<F>) {
+        static_assert(detail::is_an_expression<F>, "ctgrad::grad(f, x, ...): f must be a ctgrad expression");
+        return std::tuple{(void(xs), zero)...};
+    } else if constexpr (!CTGRAD_IS_SAME(not_variable, void)) {
+        static_assert(detail::is_a_variable<detail::readable<not_variable>>, "ctgrad::grad(f, x, ...): x must be a variable such as var<\"x\">");
+        return std::tuple{(void(xs), zero)...};
+    } else {
+        return std::tuple{detail::derivative_of(f, xs)...};
+    }
 }
 
 }  // namespace ctgrad

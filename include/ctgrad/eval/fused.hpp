@@ -34,7 +34,10 @@
 #endif
 
 #include <array>
+#include <cmath>
 #include <cstddef>
+#include <limits>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -51,7 +54,7 @@ struct wrt_t {};
 
 template <class... Vars>
 constexpr wrt_t<Vars...> wrt(const Vars&...) {
-    static_assert((detail::is_variable<Vars> && ...), "ctgrad::wrt(v, ...): every argument must be a variable such as var<\"w\">");
+    static_assert((detail::is_a_variable<detail::readable<Vars>> && ...), "ctgrad::wrt(v, ...): every argument must be a variable such as var<\"w\">");
     return {};
 }
 
@@ -150,6 +153,8 @@ using element_count = variable<"\x03n">;
 /// using no array: sum(c + e) = c n + sum(e), sum(c * e) = c * sum(e), sum(e / c) = sum(e) / c,
 /// sum(-e) = -sum(e), and likewise for differences and means. What stays inside is evaluated
 /// per element, the rest once, in G: a division by 2 sigma^2 per element becomes one division.
+/// The result is kept where it is that of the reductions as written (factoring_is_exact), which
+/// differ where numbers are not finite.
 template <class Op, class... Bindings, class B>
 constexpr auto pull_invariants(const B& body) {
     if constexpr (!uses_array<B, Bindings...>) {
@@ -183,6 +188,74 @@ constexpr auto pull_invariants(const B& body) {
             return unary<Op, B>{body};
     } else {
         return unary<Op, B>{body};
+    }
+}
+
+/// What `pull_invariants` takes out of a reduction, as three expressions of the invariants that
+/// bound what the reduction as written computes: `gain`, the product of (1 + |c|) over the factors c
+/// and of (1 + 1/|c|) over the divisors c; `offset`, the sum of (1 + |c|) over the terms c; `slope`,
+/// the sum of |dc/dw| over those c and the scalar wrt variables w (`Ws`).
+template <class Gain, class Offset, class Slope>
+struct pulled_bound {
+    Gain gain;
+    Offset offset;
+    Slope slope;
+};
+template <class Gain, class Offset, class Slope>
+constexpr pulled_bound<Gain, Offset, Slope> make_pulled_bound(const Gain& g, const Offset& o, const Slope& s) {
+    return {g, o, s};
+}
+
+/// |e|, and 0 for the constant 0.
+template <class E>
+constexpr auto magnitude(const E& e) {
+    if constexpr (is_zero<E>) return zero;
+    else return make_unary<abs_op>(e);
+}
+
+/// The sum over the variables `Ws` of |dc/dw|.
+template <class... Ws, class C>
+constexpr auto invariant_slope(typelist<Ws...>, const C& c) {
+    if constexpr (sizeof...(Ws) == 0) return zero;
+    else return (magnitude(derivative_of(c, Ws{})) + ...);
+}
+
+template <class Op, class Ws, class... Bindings, class B>
+constexpr auto pulled_bounds(const B& body) {
+    constexpr auto nothing = [] { return make_pulled_bound(one, zero, zero); };
+    if constexpr (!uses_array<B, Bindings...>) {
+        return make_pulled_bound(one, make_add(one, magnitude(body)), invariant_slope(Ws{}, body));
+    } else if constexpr (is_op<B, add_op> || is_op<B, sub_op>) {
+        if constexpr (!uses_array<typename B::left_type, Bindings...> || !uses_array<typename B::right_type, Bindings...>) {
+            const auto l = pulled_bounds<Op, Ws, Bindings...>(body.l());
+            const auto r = pulled_bounds<Op, Ws, Bindings...>(body.r());
+            return make_pulled_bound(make_mul(l.gain, r.gain), make_add(l.offset, r.offset), make_add(l.slope, r.slope));
+        } else {
+            return nothing();
+        }
+    } else if constexpr (is_op<B, neg_op>) {
+        return pulled_bounds<Op, Ws, Bindings...>(body.a());
+    } else if constexpr (is_op<B, mul_op>) {
+        const auto factor = [](const auto& c, const auto& inner) {
+            return make_pulled_bound(make_mul(make_add(one, magnitude(c)), inner.gain), inner.offset,
+                                     make_add(invariant_slope(Ws{}, c), inner.slope));
+        };
+        if constexpr (!uses_array<typename B::left_type, Bindings...>)
+            return factor(body.l(), pulled_bounds<Op, Ws, Bindings...>(body.r()));
+        else if constexpr (!uses_array<typename B::right_type, Bindings...>)
+            return factor(body.r(), pulled_bounds<Op, Ws, Bindings...>(body.l()));
+        else
+            return nothing();
+    } else if constexpr (is_op<B, div_op>) {
+        if constexpr (!uses_array<typename B::right_type, Bindings...>) {
+            const auto inner = pulled_bounds<Op, Ws, Bindings...>(body.l());
+            return make_pulled_bound(make_mul(make_add(one, make_div(one, magnitude(body.r()))), inner.gain), inner.offset,
+                                     make_add(invariant_slope(Ws{}, body.r()), inner.slope));
+        } else {
+            return nothing();
+        }
+    } else {
+        return nothing();
     }
 }
 
@@ -407,18 +480,42 @@ std::array<T, dag<Body>::size> loop_invariants(const Body&, const Map& map, std:
     }
 }
 
-template <std::size_t Offset, class T, std::size_t M, std::size_t P>
+/// Whether every value of `E` is >= 0 (or nan): a sum of them is the sum of their absolute values.
+template <class E> struct nonnegative_trait : std::bool_constant<false> {};
+template <class E> concept nonnegative = nonnegative_trait<E>::value;
+template <std::intmax_t N, std::intmax_t D> struct nonnegative_trait<constant<N, D>> : std::bool_constant<(N >= 0)> {};
+template <std::intmax_t N, class A> struct nonnegative_trait<unary<ipow_op<N>, A>> : std::bool_constant<N % 2 == 0 || nonnegative<A>> {};
+template <class A> struct nonnegative_trait<unary<exp_op, A>> : std::bool_constant<true> {};
+template <class A> struct nonnegative_trait<unary<sqrt_op, A>> : std::bool_constant<true> {};
+template <class A> struct nonnegative_trait<unary<abs_op, A>> : std::bool_constant<true> {};
+template <class A> struct nonnegative_trait<unary<relu_op, A>> : std::bool_constant<true> {};
+template <class A> struct nonnegative_trait<unary<sigmoid_op, A>> : std::bool_constant<true> {};
+template <class L, class R> struct nonnegative_trait<binary<add_op, L, R>> : std::bool_constant<nonnegative<L> && nonnegative<R>> {};
+template <class L, class R> struct nonnegative_trait<binary<mul_op, L, R>> : std::bool_constant<nonnegative<L> && nonnegative<R>> {};
+template <class L, class R> struct nonnegative_trait<binary<div_op, L, R>> : std::bool_constant<nonnegative<L> && nonnegative<R>> {};
+template <class L, class R> struct nonnegative_trait<binary<pow_op, L, R>> : std::bool_constant<nonnegative<L>> {};
+
+/// Whether the body of every reduction of a tuple is nonnegative.
+template <class Reductions> struct bodies_nonnegative : std::bool_constant<false> {};
+template <class... R> struct bodies_nonnegative<boost::hana::tuple<R...>> : std::bool_constant<(nonnegative<typename R::operand_type> && ...)> {};
+
+/// Copies a reduction's quantities to `out` at `Offset`; with `Magnitude`, the absolute value of
+/// the first (the body's value) follows them, what the check of a factored reduction sums (see
+/// factoring_is_exact) when the body may be negative. Those of the derivatives would double the
+/// time of a loop such as a regression's, whose body is a few multiplications.
+template <std::size_t Offset, bool Magnitude, class T, std::size_t M, std::size_t P>
 CTGRAD_ALWAYS_INLINE void copy_quantities(std::array<T, M>& out, const std::array<T, P>& q) {
     for (std::size_t j = 0; j != P; ++j) out[Offset + j] = q[j];
+    if constexpr (Magnitude) out[Offset + P] = std::abs(q[0]);
 }
 
-template <class T, std::size_t M, class... Bindings, class... Ws, class Reductions, class States, class Pres, class Ctx,
-          std::size_t... K>
+template <class T, std::size_t M, bool Magnitude, class... Bindings, class... Ws, class Reductions, class States, class Pres,
+          class Ctx, std::size_t... K>
 CTGRAD_ALWAYS_INLINE std::array<T, M> element_quantities_at(typelist<Ws...>, const Reductions& reductions, const States& states,
                                                             const Pres& pres, const Ctx& ctx, std::index_sequence<K...>) {
-    constexpr std::size_t per = 1 + sizeof...(Ws);
+    constexpr std::size_t per = 1 + sizeof...(Ws) + std::size_t(Magnitude);
     std::array<T, M> out{};
-    (copy_quantities<K * per>(
+    (copy_quantities<K * per, Magnitude>(
          out, dag_value_and_grad_hoisted<hoist_for<std::remove_cvref_t<decltype(boost::hana::at_c<K>(reductions).a())>, Bindings...>,
                                          Ws...>(boost::hana::at_c<K>(reductions).a(), ctx, boost::hana::at_c<K>(states), T(1),
                                                 boost::hana::at_c<K>(pres).data())),
@@ -426,51 +523,111 @@ CTGRAD_ALWAYS_INLINE std::array<T, M> element_quantities_at(typelist<Ws...>, con
     return out;
 }
 
-template <class T, std::size_t M, class... Bindings, class... Ws, class Reductions, class States, class Pres, class Ctx>
+template <class T, std::size_t M, bool Magnitude, class... Bindings, class... Ws, class Reductions, class States, class Pres,
+          class Ctx>
 CTGRAD_ALWAYS_INLINE std::array<T, M> element_quantities(typelist<Ws...> ws, const Reductions& reductions, const States& states,
                                                          const Pres& pres, const Ctx& ctx) {
-    return element_quantities_at<T, M, Bindings...>(ws, reductions, states, pres, ctx,
-                                                    std::make_index_sequence<M / (1 + sizeof...(Ws))>{});
+    return element_quantities_at<T, M, Magnitude, Bindings...>(
+        ws, reductions, states, pres, ctx, std::make_index_sequence<M / (1 + sizeof...(Ws) + std::size_t(Magnitude))>{});
 }
 
 /// The same quantities from the trees, with symbolic derivatives (the fallback for stateful
 /// nodes whose values differ).
-template <class T, std::size_t M, class... Ws, class Reductions, class Ctx>
+template <class T, std::size_t M, bool Magnitude, class... Ws, class Reductions, class Ctx>
 std::array<T, M> tree_element_quantities(typelist<Ws...>, const Reductions& reductions, const Ctx& ctx) {
     std::array<T, M> out{};
     std::size_t m = 0;
     boost::hana::for_each(reductions, [&](const auto& red) {
-        out[m++] = eval(red.a(), ctx);
+        const T value = eval(red.a(), ctx);
+        out[m++] = value;
         ((out[m++] = eval(d(red.a(), Ws{}), ctx)), ...);
+        if constexpr (Magnitude) out[m++] = std::abs(value);
     });
     return out;
 }
 
+/// Evaluates `e` in `ctx`, reading the value of a node of G's DAG (`List`, values `v`) instead of
+/// computing it again.
+template <class List, class E, class T, std::size_t V, class Ctx>
+constexpr T eval_reusing(const E& e, const std::array<T, V>& v, const Ctx& ctx) {
+    if constexpr (contains_node<E, List>::value) return v[index_in<E, List>::value];
+    else if constexpr (is_unary<E>) return op_t<E>::value(eval_reusing<List>(e.a(), v, ctx));
+    else if constexpr (is_binary<E>) return op_t<E>::value(eval_reusing<List>(e.l(), v, ctx), eval_reusing<List>(e.r(), v, ctx));
+    else return eval(e, ctx);
+}
+
+/// Whether pulling the invariant parts out of the reductions `originals` (as written) kept the
+/// result: pulled out, what is left of reduction k sums, and the invariants are then applied
+/// once, where the reduction as written applies them to every term (sum(x / c) is sum(x) / c). The
+/// two differ by rounding, and where non-finite numbers appear: with c = 0 and x = [1, -1, 1],
+/// sum(x) / c is inf where the terms give nan; with c = 1e10 and x = [1e300, -1e300], c * sum(x)
+/// is 0 where they give nan. `magnitudes` holds, for each slot, the sum over the elements of the
+/// absolute value of what is left inside; with the bounds of what was taken out (pulled_bounds),
+/// gain^2 (magnitude + n (1 + offset)) (1 + slope) bounds the values, partial sums and adjoints
+/// of the invariants that the reduction as written computes, and while it stays well below the
+/// largest finite number none of them overflows. Not bounded (their magnitudes would cost as
+/// much as the loop, see copy_quantities): the derivatives of what is left inside times the
+/// factors; the caller also requires finite results, so only a derivative that overflows once
+/// multiplied by a factor, and cancels in the factored sum, goes unseen. `eval_node` evaluates
+/// the bounds.
+template <class T, class Ws, class... Bindings, class Originals, std::size_t K, class Eval>
+bool factoring_is_exact(const Originals& originals, const std::array<T, K>& magnitudes, T n, const Eval& eval_node) {
+    bool exact = true;
+    std::size_t j = 0;
+    boost::hana::for_each(originals, [&](const auto& red) {
+        using R = std::remove_cvref_t<decltype(red)>;
+        using Pulled = decltype(pull_invariants<op_t<R>, Bindings...>(red.a()));
+        constexpr std::size_t slots = decltype(boost::hana::size(split_reductions<0>(std::declval<const Pulled&>()).second))::value;
+        T magnitude = 0;
+        for (std::size_t s = 0; s != slots; ++s) magnitude += magnitudes[j + s];
+        j += slots;
+        const auto b = pulled_bounds<op_t<R>, Ws, Bindings...>(red.a());
+        const T gain = eval_node(b.gain);
+        const T bound = gain * gain * (magnitude + n * (T(1) + eval_node(b.offset))) * (T(1) + eval_node(b.slope));
+        exact = exact && bound <= std::numeric_limits<T>::max() / T(64);  // false for nan
+    });
+    return exact;
+}
+
 /// The value of the outer function G and its derivatives by the scalar wrt variables `Ws`
-/// and by the K reduction slots: one forward and one reverse sweep over G's DAG.
-template <class T, std::size_t K, class... Ws, class G, class Ctx>
-std::array<T, 1 + sizeof...(Ws) + K> outer_sweep(typelist<Ws...>, const G& g, const Ctx& octx) {
-    return [&]<std::size_t... J>(std::index_sequence<J...>) {
+/// and by the K reduction slots: one forward and one reverse sweep over G's DAG. Between the
+/// two, `check` is called with a function evaluating an expression in the outer context (reusing
+/// G's values); nothing is returned when it returns false.
+template <class T, std::size_t K, class... Ws, class G, class Ctx, class Check>
+std::optional<std::array<T, 1 + sizeof...(Ws) + K>> outer_sweep(typelist<Ws...>, const G& g, const Ctx& octx, const Check& check) {
+    return [&]<std::size_t... J>(std::index_sequence<J...>) -> std::optional<std::array<T, 1 + sizeof...(Ws) + K>> {
         const auto state = make_dag_state(g);
         if constexpr (has_state<G>) {
-            if (!state.consistent)  // stateful nodes of one type with different values: trees
+            if (!state.consistent) {  // stateful nodes of one type with different values: trees
+                if (!check([&](const auto& e) { return eval(e, octx); })) return std::nullopt;
                 return std::array<T, 1 + sizeof...(Ws) + K>{eval(g, octx), eval(d(g, Ws{}), octx)...,
                                                              eval(d(g, slot<J>{}), octx)...};
+            }
         }
-        return dag_value_and_grad<Ws..., slot<J>...>(g, octx, state, T(1));
+        using List = dag<G>;
+        const auto v = dag_forward<T>(List{}, octx, state.lits.data());
+        if (!check([&](const auto& e) { return eval_reusing<List>(e, v, octx); })) return std::nullopt;
+        [[maybe_unused]] const auto adj = dag_backward<List>(v, T(1));
+        return std::array<T, 1 + sizeof...(Ws) + K>{v[List::size - 1], adjoint_of<Ws, List>(adj)..., adjoint_of<slot<J>, List>(adj)...};
     }(std::make_index_sequence<K>{});
 }
 
-/// value_and_grad's implementation; see the comment at the top of this file.
-template <class... Vars, class E, class... Bindings>
-auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindings) {
+/// One evaluation of value_and_grad (see the comment at the top of this file). With `Factor`, the
+/// invariant parts of the reductions leave them (pull_invariants), and the result is empty where
+/// that may change it (factoring_is_exact); without, the reductions are evaluated as written.
+template <bool Factor, class... Vars, class E, class... Bindings>
+auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindings) {
     namespace hana = boost::hana;
     using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
+    using Result = std::tuple<T, gradient_t<T, Vars, Bindings...>...>;
     const std::size_t n = common_length(bindings...);
     const auto map = hana::make_map(hana::make_pair(hana::type_c<binding_key_t<Bindings>>, bindings.value)...);
     using Map = std::remove_cvref_t<decltype(map)>;
 
-    const auto split = split_reductions<0>(hoist_out_of_reductions<Bindings...>(loss));  // lambdas capture these
+    const auto split = [&] {  // lambdas capture these
+        if constexpr (Factor) return split_reductions<0>(hoist_out_of_reductions<Bindings...>(loss));
+        else return split_reductions<0>(loss);
+    }();
     const auto& g = split.first;
     const auto& reductions = split.second;
     using G = std::remove_cvref_t<decltype(g)>;
@@ -478,7 +635,10 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
                   "ctgrad: the loss must reduce every array to a scalar (sum, mean, dot)");
     constexpr std::size_t K = decltype(hana::size(reductions))::value;
     constexpr std::size_t W = (std::size_t(!bound_to_array<Vars, Bindings...>) + ... + 0);  // scalar wrt vars
-    constexpr std::size_t per_reduction = 1 + W;
+    // Per reduction: its value, its derivatives, and for the check of a factored reduction the sum
+    // of the absolute values, unless that is the value (squares, exp, ...).
+    constexpr bool magnitudes = Factor && !bodies_nonnegative<std::remove_cvref_t<decltype(reductions)>>::value;
+    constexpr std::size_t per_reduction = 1 + W + std::size_t(magnitudes);
 
     // Per element and reduction: the value of its body and the body's derivative by each
     // scalar wrt variable, from one forward and one reverse sweep over the body's DAG.
@@ -491,7 +651,7 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
         return hana::make_tuple(loop_invariants<T, Bindings...>(reductions[k].a(), map, n, states[k])...);
     });
     const auto dag_quantities = [&](std::size_t i) {
-        return element_quantities<T, M, Bindings...>(ScalarVars{}, reductions, states, pres, at_element<T>(map, i));
+        return element_quantities<T, M, magnitudes, Bindings...>(ScalarVars{}, reductions, states, pres, at_element<T>(map, i));
     };
     const std::array<T, M> totals = [&] {
         if constexpr (K == 0) {
@@ -502,7 +662,7 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
             // Two stateful nodes that share a type but not their values: evaluate the trees,
             // with symbolic forward derivatives.
             const auto tree_quantities = [&](std::size_t i) {
-                return tree_element_quantities<T, M>(ScalarVars{}, reductions, at_element<T>(map, i));
+                return tree_element_quantities<T, M, magnitudes>(ScalarVars{}, reductions, at_element<T>(map, i));
             };
             return consistent ? fused_sum<T, M>(n, dag_quantities) : fused_sum<T, M>(n, tree_quantities);
         }
@@ -516,14 +676,42 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
           reduced[decltype(k)::value] = totals[decltype(k)::value * per_reduction] * scale[decltype(k)::value]), ...);
     });
     const outer_context<T, Map, K> octx{map, reduced, static_cast<T>(n)};
-    // G's value and its derivatives by the scalar wrt variables and by each reduction.
-    const auto outer = outer_sweep<T, K>(ScalarVars{}, g, octx);
+    // G's value and its derivatives by the scalar wrt variables and by each reduction; nothing
+    // when a factored reduction may not give what it gives as written.
+    const auto checked = outer_sweep<T, K>(ScalarVars{}, g, octx, [&](const auto& eval_node) {
+        if constexpr (!Factor) {
+            (void)eval_node;
+            return true;
+        } else {
+            std::array<T, K> sums_of_magnitudes{};
+            for (std::size_t k = 0; k != K; ++k) sums_of_magnitudes[k] = totals[k * per_reduction + (magnitudes ? W + 1 : 0)];
+            return factoring_is_exact<T, ScalarVars, Bindings...>(split_reductions<0>(loss).second, sums_of_magnitudes,
+                                                                  static_cast<T>(n), eval_node);
+        }
+    });
+    if (!checked) return std::optional<Result>{};
+    const auto& outer = *checked;
     constexpr std::size_t W1 = 1 + W;
     const T value = outer[0];
 
     // dG/ds_k times the scale, for each reduction.
     std::array<T, K> coef{};
     for (std::size_t k = 0; k != K; ++k) coef[k] = outer[W1 + k] * scale[k];
+
+    // The derivatives by the scalar wrt variables: dG/dw + sum_k dG/ds_k S_kw.
+    std::array<T, W> scalar_gradients{};
+    for (std::size_t wi = 0; wi != W; ++wi) {
+        T acc = outer[1 + wi];
+        if (n != 0) {  // no element contributes to an empty reduction (PyTorch gives 0 too)
+            for (std::size_t k = 0; k != K; ++k) acc += coef[k] * totals[k * per_reduction + 1 + wi];
+        }
+        scalar_gradients[wi] = acc;
+    }
+    if constexpr (Factor) {  // not finite: the reductions as written say which inf or nan
+        bool finite = std::isfinite(value);
+        for (const T g : scalar_gradients) finite = finite && std::isfinite(g);
+        if (!finite) return std::optional<Result>{};
+    }
 
     std::size_t w_index = 0;
     auto gradient = [&](auto var) {
@@ -544,16 +732,24 @@ auto value_and_grad_impl(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
             }
             return out;
         } else {
-            const std::size_t wi = w_index++;
-            T acc = outer[1 + wi];
-            if (n != 0) {  // no element contributes to an empty reduction (PyTorch gives 0 too)
-                for (std::size_t k = 0; k != K; ++k) acc += coef[k] * totals[k * per_reduction + 1 + wi];
-            }
-            return acc;
+            return scalar_gradients[w_index++];
         }
     };
     (void)gradient;  // unused when there is nothing to differentiate by
-    return std::tuple<T, gradient_t<T, Vars, Bindings...>...>{value, gradient(Vars{})...};
+    return std::optional<Result>{Result{value, gradient(Vars{})...}};
+}
+
+/// value_and_grad's implementation: the reductions with their invariant parts pulled out when
+/// that keeps the result (value_and_grad_pass), else as written.
+template <class... Vars, class E, class... Bindings>
+auto value_and_grad_impl(wrt_t<Vars...> vars, const E& loss, const Bindings&... bindings) {
+    using Factored = std::remove_cvref_t<decltype(hoist_out_of_reductions<Bindings...>(loss))>;
+    if constexpr (CTGRAD_IS_SAME(Factored, E)) {  // nothing to pull out
+        return *value_and_grad_pass<false>(vars, loss, bindings...);
+    } else {
+        if (auto factored = value_and_grad_pass<true>(vars, loss, bindings...)) return std::move(*factored);
+        return *value_and_grad_pass<false>(vars, loss, bindings...);
+    }
 }
 
 /// `evaluate(e, bindings...)` with arrays bound: the value of a loss (one fused pass), or the
@@ -602,12 +798,11 @@ void evaluate_into(std::span<T> out, const E& e, const Bindings&... bindings) {
 /// an array. Arrays of different lengths throw std::invalid_argument.
 template <class... Vars, class E, class... Bindings>
 auto value_and_grad(const E& loss, wrt_t<Vars...> vars, const Bindings&... bindings) {
-    static_assert(expression<E>, "ctgrad::value_and_grad(loss, wrt(...), ...): loss must be a ctgrad expression");
-    if constexpr (!expression<E> || !detail::check_fused<E, Bindings...>()) {
-        return 0.0;
+    if constexpr (!detail::check_evaluation<E, Bindings...>()) {
+        return detail::failed_gradients<wrt_t<Vars...>, Bindings...>();
+    } else if constexpr (!detail::check_gradient<E, wrt_t<Vars...>, Bindings...>()) {
+        return detail::failed_gradients<wrt_t<Vars...>, Bindings...>();
     } else {
-        static_assert(((detail::count_of<Vars, detail::binding_key_t<Bindings>...> == 1) && ...),
-                      "ctgrad::value_and_grad: every wrt variable must be bound");
         return detail::value_and_grad_impl(vars, loss, bindings...);
     }
 }

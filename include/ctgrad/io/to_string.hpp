@@ -60,7 +60,11 @@ constexpr int print_precedence(const E& e) {
     if constexpr (is_constant<E>) return E::den != 1 ? 2 : E::num < 0 ? 3 : 5;
     else if constexpr (is_literal<E>) return e.value < 0 ? 3 : 5;
     else if constexpr (is_variable<E>) return 5;
-    else return op_t<E>::precedence;
+    else if constexpr (is_op<E, where_op>) {
+        // printed as its branch when the condition is a number (see print)
+        if constexpr (is_literal<typename E::left_type>) return e.l().value != 0 ? 5 : print_precedence(e.r());
+        else return op_t<E>::precedence;
+    } else return op_t<E>::precedence;
 }
 
 template <class E, class Sink>
@@ -87,6 +91,19 @@ constexpr void print(const E& e, Sink& sink) {
         char buf[32];
         auto [end, ec] = std::to_chars(buf, buf + sizeof buf, e.value);
         sink.put(std::string_view(buf, ec == std::errc{} ? static_cast<std::size_t>(end - buf) : 0));
+    } else if constexpr (is_op<E, where_op>) {
+        // where(c, 0, v); a condition known as a number (a runtime exponent: x^2.5) prints
+        // the branch it takes
+        if constexpr (is_literal<typename E::left_type>) {
+            if (e.l().value != 0) sink.put("0");
+            else print(e.r(), sink);
+        } else {
+            sink.put("where(");
+            print(e.l(), sink);
+            sink.put(", 0, ");
+            print(e.r(), sink);
+            sink.put(")");
+        }
     } else {
         using Op = op_t<E>;
         constexpr int p = Op::precedence;
@@ -134,7 +151,7 @@ consteval std::size_t printed_size() {
 /// `static_assert(to_string(d(x * x, x)) == "2 * x");`. With literals it is a std::string.
 template <class E>
 constexpr auto to_string(const E& e) {
-    static_assert(expression<E>, "ctgrad::to_string(e): e must be a ctgrad expression");
+    static_assert(detail::is_an_expression<E>, "ctgrad::to_string(e): e must be a ctgrad expression");
     if constexpr (!expression<E>) {
         return std::string();
     } else if constexpr (!detail::has_state<E>) {
