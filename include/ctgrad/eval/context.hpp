@@ -6,9 +6,6 @@
 #include <ctgrad/core/reductions.hpp>
 #include <ctgrad/detail/config.hpp>
 
-#include <boost/hana/at_key.hpp>
-#include <boost/hana/map.hpp>
-#include <boost/hana/pair.hpp>
 #include <boost/hana/type.hpp>
 
 #include <span>
@@ -52,7 +49,30 @@ struct evaluation_scalar_of<> { using type = double; };
 template <class... V>
 using evaluation_scalar = typename evaluation_scalar_of<V...>::type;
 
-/// Evaluation context over a hana::map from variable types to bound values.
+/// The bound values of an evaluation keyed by variable type: `map[hana::type_c<V>]` as with a
+/// hana::map, but an aggregate of its own. (GCC 12 at -O0 decides differently in different
+/// translation units whether a one-entry hana::map is trivially copyable, so functions
+/// returning one were compiled with two calling conventions and the linker mixed them.)
+template <class K, class V>
+struct map_entry {
+    V value;
+};
+template <class K, class V>
+constexpr const V& entry_value(const map_entry<K, V>& e) { return e.value; }
+
+template <class... Entries>
+struct binding_map : Entries... {
+    template <class K>
+    constexpr const auto& operator[](boost::hana::basic_type<K>) const { return entry_value<K>(*this); }
+};
+
+/// `make_binding_map<K...>(v...)`: the value v_i under the key K_i.
+template <class... Ks, class... Vs>
+constexpr binding_map<map_entry<Ks, Vs>...> make_binding_map(const Vs&... values) {
+    return {map_entry<Ks, Vs>{values}...};
+}
+
+/// Evaluation context over a map from variable types to bound values (binding_map).
 template <class T, class Map>
 struct scalar_context {
     using scalar = T;

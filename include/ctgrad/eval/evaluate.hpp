@@ -5,8 +5,6 @@
 #include <ctgrad/eval/dag.hpp>
 #include <ctgrad/eval/fused.hpp>
 
-#include <boost/hana/map.hpp>
-#include <boost/hana/pair.hpp>
 #include <boost/hana/type.hpp>
 
 #include <type_traits>
@@ -32,9 +30,8 @@ constexpr auto evaluate_checked(const E& e, const Bindings&... bindings) {
         return evaluate_arrays(e, bindings...);
     } else {
         using T = evaluation_scalar<typename binding_traits<Bindings>::value_type...>;
-        auto map = boost::hana::make_map(
-            boost::hana::make_pair(boost::hana::type_c<typename binding_traits<Bindings>::key>, bindings.value)...);
-        return dag_eval(e, scalar_context<T, decltype(map)>{map});
+        const auto map = make_binding_map<typename binding_traits<Bindings>::key...>(bindings.value...);
+        return dag_eval(e, scalar_context<T, std::remove_cvref_t<decltype(map)>>{map});
     }
 }
 }  // namespace detail

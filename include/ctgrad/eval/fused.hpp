@@ -16,14 +16,11 @@
 #include <ctgrad/detail/config.hpp>
 
 #include <boost/hana/at.hpp>
-#include <boost/hana/at_key.hpp>
 #include <boost/hana/concat.hpp>
 #include <boost/hana/fold_left.hpp>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/range.hpp>
 #include <boost/hana/transform.hpp>
-#include <boost/hana/map.hpp>
-#include <boost/hana/pair.hpp>
 #include <boost/hana/size.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
@@ -621,7 +618,7 @@ auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
     using Result = std::tuple<T, gradient_t<T, Vars, Bindings...>...>;
     const std::size_t n = common_length(bindings...);
-    const auto map = hana::make_map(hana::make_pair(hana::type_c<binding_key_t<Bindings>>, bindings.value)...);
+    const auto map = make_binding_map<binding_key_t<Bindings>...>(bindings.value...);
     using Map = std::remove_cvref_t<decltype(map)>;
 
     const auto split = [&] {  // lambdas capture these
@@ -763,7 +760,7 @@ auto evaluate_arrays(const E& e, const Bindings&... bindings) {
     } else {
         using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
         std::vector<T> out(common_length(bindings...));
-        const auto map = boost::hana::make_map(boost::hana::make_pair(boost::hana::type_c<binding_key_t<Bindings>>, bindings.value)...);
+        const auto map = make_binding_map<binding_key_t<Bindings>...>(bindings.value...);
         for (std::size_t i = 0; i != out.size(); ++i) out[i] = eval(e, at_element<T>(map, i));
         return out;
     }
@@ -782,8 +779,7 @@ void evaluate_into(std::span<T> out, const E& e, const Bindings&... bindings) {
         if (n != out.size())
             throw std::invalid_argument("ctgrad::evaluate_into: the output has " + std::to_string(out.size()) +
                                         " elements and the bound arrays " + std::to_string(n));
-        const auto map = boost::hana::make_map(
-            boost::hana::make_pair(boost::hana::type_c<detail::binding_key_t<Bindings>>, bindings.value)...);
+        const auto map = detail::make_binding_map<detail::binding_key_t<Bindings>...>(bindings.value...);
         for (std::size_t i = 0; i != n; ++i) out[i] = detail::eval(e, detail::at_element<T>(map, i));
     }
 }
