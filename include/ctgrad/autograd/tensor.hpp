@@ -591,7 +591,6 @@ std::string statement_name(const Args& args) {
 /// The grad_fn of the node E whose slots start at Off, as PyTorch would build it.
 template <class E, std::size_t Off, class Args>
 grad_fn describe_expr(const Args& args, const void* id) {
-    using T = typename Args::value_type::value_type;
     if constexpr (is_variable<E>) {
         return describe_tensor(args[Off]);
     } else if constexpr (is_constant<E>) {
@@ -599,7 +598,7 @@ grad_fn describe_expr(const Args& args, const void* id) {
     } else if constexpr (is_unary<E>) {
         using A = typename E::operand_type;
         std::vector<grad_fn::edge> next{{any_grad<A, Off>(args) ? describe_expr<A, Off>(args, node_id(id, 1)) : grad_fn{}, 0}};
-        return {std::string(backward_name<op_t<E>>), id, std::move(next)};
+        return {statement_name<E, Off>(args), id, std::move(next)};
     } else {
         using Lt = typename E::left_type;
         using Rt = typename E::right_type;
@@ -608,19 +607,11 @@ grad_fn describe_expr(const Args& args, const void* id) {
         auto right = [&] {
             return grad_fn::edge{any_grad<Rt, RO>(args) ? describe_expr<Rt, RO>(args, node_id(id, 1 + tree_size<Lt>)) : grad_fn{}, 0};
         };
-        bool left_number = false, right_number = false;
-        if constexpr (is_variable<Lt>) left_number = is_number_slot<T>(args[Off]);
-        if constexpr (is_variable<Rt>) right_number = is_number_slot<T>(args[RO]);
-        using Op = op_t<E>;
-        if constexpr (CTGRAD_IS_SAME(Op, sub_op)) {
-            if (left_number) return {"RsubBackward1", id, {right()}};
-        }
-        if constexpr (CTGRAD_IS_SAME(Op, pow_op)) {
-            if (right_number) return {"PowBackward0", id, {left()}};
-            return {"PowBackward1", id, {left(), right()}};
-        } else {
-            return {std::string(backward_name<Op>), id, {left(), right()}};
-        }
+        // A number operand has no edge: `2 - t` (RsubBackward1) and `t ** 2.` (PowBackward0).
+        std::string name = statement_name<E, Off>(args);
+        if (name == "RsubBackward1") return {std::move(name), id, {right()}};
+        if (name == "PowBackward0") return {std::move(name), id, {left()}};
+        return {std::move(name), id, {left(), right()}};
     }
 }
 
