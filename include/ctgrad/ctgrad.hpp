@@ -22,6 +22,14 @@
 #include <ctgrad/autograd/format.hpp>
 #include <ctgrad/autograd/grad_mode.hpp>
 #include <ctgrad/autograd/random.hpp>
+#include <ctgrad/autograd/errors.hpp>
+#include <ctgrad/autograd/shape.hpp>
+#include <ctgrad/autograd/grad_fn.hpp>
+#include <ctgrad/autograd/storage.hpp>
+#include <ctgrad/autograd/slots.hpp>
+#include <ctgrad/autograd/torch_names.hpp>
+#include <ctgrad/autograd/statement_eval.hpp>
+#include <ctgrad/autograd/statement.hpp>
 #include <ctgrad/autograd/tensor.hpp>
 #include <ctgrad/autograd/print.hpp>
 #include <ctgrad/autograd/misuse.hpp>

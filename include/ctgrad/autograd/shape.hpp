@@ -1,0 +1,77 @@
+// torch.Size and broadcasting: the shapes of tensors of rank 0 to 2.
+#ifndef CTGRAD_AUTOGRAD_SHAPE_HPP
+#define CTGRAD_AUTOGRAD_SHAPE_HPP
+
+#include <ctgrad/autograd/errors.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <initializer_list>
+#include <ostream>
+#include <span>
+#include <string>
+
+namespace ctgrad {
+
+/// torch.Size: the shape of a tensor of rank 0 to 2; prints as `torch.Size([10, 1])`.
+class tensor_size {
+public:
+    static constexpr std::size_t max_rank = 2;
+    tensor_size() = default;
+    tensor_size(std::initializer_list<std::size_t> dims) {
+        if (dims.size() > max_rank) throw error("ctgrad: tensors of rank 0 to 2 are supported");
+        for (std::size_t d : dims) dims_[rank_++] = d;
+    }
+    [[nodiscard]] std::size_t size() const { return rank_; }
+    [[nodiscard]] std::size_t operator[](std::size_t i) const { return dims_[i]; }
+    [[nodiscard]] std::size_t numel() const {
+        std::size_t n = 1;
+        for (std::size_t i = 0; i != rank_; ++i) n *= dims_[i];
+        return n;
+    }
+    [[nodiscard]] std::span<const std::size_t> dims() const { return {dims_.data(), rank_}; }
+    /// "[10, 1]", as in PyTorch's messages.
+    [[nodiscard]] std::string str() const {
+        std::string s = "[";
+        for (std::size_t i = 0; i != rank_; ++i) s += (i ? ", " : "") + std::to_string(dims_[i]);
+        return s + "]";
+    }
+    friend bool operator==(const tensor_size& a, const tensor_size& b) {
+        return a.rank_ == b.rank_ && std::equal(a.dims_.begin(), a.dims_.begin() + a.rank_, b.dims_.begin());
+    }
+    friend std::ostream& operator<<(std::ostream& os, const tensor_size& s) { return os << "torch.Size(" << s.str() << ")"; }
+
+private:
+    std::array<std::size_t, max_rank> dims_{};
+    std::size_t rank_ = 0;
+};
+
+namespace detail {
+
+inline tensor_size broadcast_shapes(const tensor_size& a, const tensor_size& b) {
+    const std::size_t rank = std::max(a.size(), b.size());
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    for (std::size_t j = 0; j != rank; ++j) {  // j counts from the last dimension
+        const std::size_t da = j < a.size() ? a[a.size() - 1 - j] : 1;
+        const std::size_t db = j < b.size() ? b[b.size() - 1 - j] : 1;
+        if (da != db && da != 1 && db != 1)
+            throw error("The size of tensor a (" + std::to_string(da) + ") must match the size of tensor b (" +
+                        std::to_string(db) + ") at non-singleton dimension " + std::to_string(rank - 1 - j));
+        dims[rank - 1 - j] = da == 1 ? db : da;
+    }
+    if (rank == 0) return {};
+    if (rank == 1) return {dims[0]};
+    return {dims[0], dims[1]};
+}
+
+[[noreturn]] inline void throw_unsupported_broadcast(const tensor_size& a, const tensor_size& out) {
+    throw error("ctgrad: broadcasting a tensor of shape " + a.str() + " to " + out.str() +
+                " is not supported; an operand must have the result's number of elements or a single element");
+}
+
+}  // namespace detail
+
+}  // namespace ctgrad
+
+#endif

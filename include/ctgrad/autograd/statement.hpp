@@ -1,0 +1,385 @@
+// A tensor statement: tensor_expr, the lazy result of operations on tensors, whose C++ type
+// is the statement's graph, and expr_node, the graph node that keeps a materialised statement
+// for its backward (see autograd/tensor.hpp).
+#ifndef CTGRAD_AUTOGRAD_STATEMENT_HPP
+#define CTGRAD_AUTOGRAD_STATEMENT_HPP
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/autograd/errors.hpp>
+#include <ctgrad/autograd/format.hpp>
+#include <ctgrad/autograd/grad_fn.hpp>
+#include <ctgrad/autograd/shape.hpp>
+#include <ctgrad/autograd/slots.hpp>
+#include <ctgrad/autograd/statement_eval.hpp>
+#include <ctgrad/autograd/storage.hpp>
+#include <ctgrad/autograd/torch_names.hpp>
+#include <ctgrad/core/reductions.hpp>
+#include <ctgrad/eval/dag.hpp>
+#include <ctgrad/eval/fused.hpp>
+
+#include <boost/hana/at.hpp>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <ostream>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ctgrad {
+
+template <class T> class basic_tensor;
+/// A float32 tensor, PyTorch's default dtype.
+using Tensor = basic_tensor<float>;
+/// A float64 tensor (dtype=torch.float64).
+using DoubleTensor = basic_tensor<double>;
+
+template <class T, class E, std::size_t L> class tensor_expr;
+
+namespace detail {
+
+inline void warn_non_leaf_grad() {
+    static std::atomic<bool> warned{false};
+    if (!warned.exchange(true))
+        std::fputs(
+            "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+            "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a "
+            "non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, "
+            "make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
+            "informations.\n",
+            stderr);
+}
+
+template <class T>
+std::string format_values(std::span<const T> values, const tensor_size& shape, bool requires_grad, const std::string& fn) {
+    format_suffix suffix;
+    suffix.float64 = CTGRAD_IS_SAME(T, double);
+    suffix.requires_grad = requires_grad;
+    suffix.grad_fn = fn;
+    return format_tensor<T>(values, shape.dims(), suffix);
+}
+
+template <class X> struct is_tensor_expr_v_trait : std::bool_constant<false> {};
+template <class X> concept is_tensor_expr_v = is_tensor_expr_v_trait<X>::value;
+template <class T, class E, std::size_t L> struct is_tensor_expr_v_trait<tensor_expr<T, E, L>> : std::bool_constant<true> {};
+template <class X> struct is_tensor_v_trait : std::bool_constant<false> {};
+template <class X> concept is_tensor_v = is_tensor_v_trait<X>::value;
+template <class T> struct is_tensor_v_trait<basic_tensor<T>> : std::bool_constant<true> {};
+
+}  // namespace detail
+
+/// A Tensor or a lazy tensor expression.
+template <class X>
+concept tensor_like = detail::is_tensor_v<std::remove_cvref_t<X>> || detail::is_tensor_expr_v<std::remove_cvref_t<X>>;
+
+/// The result of operations on tensors, not yet evaluated: its type is the statement's
+/// graph. It prints, answers requires_grad(), grad_fn(), item(), and backward() runs the
+/// compile-time gradient of the whole statement. Assign it to a Tensor to keep its value.
+template <class T, class E, std::size_t L>
+class tensor_expr {
+public:
+    using value_type = T;
+    using expression_type = E;
+    static constexpr std::size_t slots = L;
+    static constexpr bool reduced = detail::has_reduction<E>;
+
+    std::array<detail::targ<T>, L> args{};
+    tensor_size shape_{};
+    std::size_t domain = 0;  ///< the number of elements the element-wise part runs over
+
+    [[nodiscard]] tensor_size shape() const { return shape_; }
+    [[nodiscard]] tensor_size size() const { return shape_; }
+    [[nodiscard]] std::size_t dim() const { return shape_.size(); }
+    [[nodiscard]] std::size_t numel() const { return shape_.numel(); }
+
+    /// True when some tensor it reads requires grad and grad mode was on when it was built.
+    [[nodiscard]] bool requires_grad() const {
+        return std::any_of(args.begin(), args.end(), [](const detail::targ<T>& a) { return a.grad; });
+    }
+    /// A result that requires grad is not a leaf; one that does not is.
+    [[nodiscard]] bool is_leaf() const { return !requires_grad(); }
+
+    /// A mistake: a statement is not stored, so it has no .grad to keep.
+    template <class... Args>
+    void retain_grad(const Args&...) const {
+        static_assert(detail::never<T, Args...>,
+                      "ctgrad: retain_grad() needs a Tensor; assign the statement to one first (Tensor y = ...; y.retain_grad();)");
+    }
+
+    /// The grad_fn of the statement's last operation (None when it does not require grad).
+    [[nodiscard]] ctgrad::grad_fn grad_fn() const {
+        if (!requires_grad()) return {};
+        return detail::describe_expr<E, 0>(args, static_cast<const void*>(this));
+    }
+
+    /// .grad of a non-leaf: None, with PyTorch's warning (once) when it requires grad.
+    [[nodiscard]] basic_tensor<T> grad() const;
+
+    /// The values, evaluated now.
+    [[nodiscard]] std::vector<T> values() const {
+        if (numel() == 1) return {static_cast<T>(item())};
+        std::vector<T> out(numel());
+        evaluate_into(out.data());
+        return out;
+    }
+
+    /// item(): the single value, as a double (Python's float).
+    [[nodiscard]] double item() const {
+        if (numel() != 1) throw value_error("only one element tensors can be converted to Python scalars");
+        if (!has_value_) {
+            evaluate_into(&value_);
+            has_value_ = true;
+        }
+        return static_cast<double>(value_);
+    }
+
+    /// backward(): one pass of the compile-time gradient; the leaves' .grad accumulate.
+    void backward(bool retain_graph = false) const {
+        check_backward_root();
+        if (numel() != 1) throw error("grad can be implicitly created only for scalar outputs");
+        const T one(1);
+        run(&one, 0, retain_graph);
+    }
+    /// backward(gradient): the vector-Jacobian product with `gradient` (the output's shape).
+    void backward(const basic_tensor<T>& gradient, bool retain_graph = false) const;
+
+    /// A Tensor with the values that does not require grad.
+    [[nodiscard]] basic_tensor<T> detach() const;
+
+    auto sum() const;
+    auto mean() const;
+    template <class P> auto pow(const P& p) const;
+
+    // ---- implementation --------------------------------------------------------------
+
+    detail::slot_views<T, L> views() const {
+        detail::slot_views<T, L> v;
+        for (std::size_t k = 0; k != L; ++k) {
+            const detail::targ<T>& a = args[k];
+            if (a.t) {
+                v.p[k] = a.t->data();
+                v.s[k] = a.t->numel() == 1 ? 0 : 1;
+            } else {
+                v.p[k] = &a.number;
+                v.s[k] = 0;
+            }
+        }
+        return v;
+    }
+
+    /// Writes the numel() values into `out`.
+    void evaluate_into(T* out) const {
+        const auto v = views();
+        if constexpr (!reduced) {
+            for (std::size_t i = 0; i != domain; ++i) out[i] = detail::dag_eval(E{}, detail::slot_context<T, L>{v, i});
+        } else {
+            out[0] = outer_value(v);
+        }
+    }
+
+    /// Adds the vector-Jacobian product with `g` (stride 0: one value for every element)
+    /// into the sinks of the slots.
+    T backward_into(const T* g, std::size_t gstride, detail::engine<T>& eng) const {
+        std::array<T*, L> sinks{};
+        eng.lock_direct_leaves(args);
+        const struct unlock {
+            detail::engine<T>& e;
+            ~unlock() { e.unlock_direct_leaves(); }
+        } unlock_at_exit{eng};
+        for (std::size_t k = 0; k != L; ++k) sinks[k] = eng.sink(args[k]);
+        const auto v = views();
+        // A slot of one element read by every element (stride 0) takes the sum of the
+        // elements' adjoints, added in PyTorch's order; the others take theirs in place.
+        const auto accumulate = [&](std::size_t i, const auto& r, auto uses) {
+            std::array<T, L> broadcast{};
+            [&]<std::size_t... K>(std::index_sequence<K...>) {
+                ((sinks[K] && decltype(uses)::template value<K>
+                      ? (v.s[K] == 0 ? void(broadcast[K] = r[1 + K]) : void(sinks[K][i] += r[1 + K]))
+                      : void()),
+                 ...);
+            }(std::make_index_sequence<L>{});
+            return broadcast;
+        };
+        const auto add_broadcast = [&](const std::array<T, L>& total) {
+            if (domain == 0) return;
+            for (std::size_t k = 0; k != L; ++k)
+                if (sinks[k] && v.s[k] == 0) sinks[k][0] += total[k];
+        };
+        return [&]<std::size_t... K>(std::index_sequence<K...>) {
+            if constexpr (!reduced) {
+                const auto state = detail::make_dag_state(E{});
+                T first{};
+                add_broadcast(detail::torch_sum<T, L>(domain, [&](std::size_t i) {
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(E{}, detail::slot_context<T, L>{v, i},
+                                                                                   state, g[i * gstride]);
+                    if (i == 0) first = r[0];
+                    return accumulate(i, r, detail::uses_slot<E>{});
+                }));
+                return first;
+            } else if constexpr (detail::is_reduction<E>) {
+                // The statement is one reduction (a loss such as mean((w x + b - y)^2)): the
+                // coefficient of its body is known before the pass, so the value and every
+                // adjoint come from one pass, the value added in the same order as alone.
+                using Body = typename E::operand_type;
+                T coef = g[0];
+                if constexpr (detail::is_mean<E>) coef = coef / static_cast<T>(domain);
+                const auto bstate = detail::make_dag_state(Body{});
+                const auto total = detail::torch_sum<T, L + 1>(domain, [&](std::size_t i) {
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<T, L>{v, i},
+                                                                                   bstate, coef);
+                    const std::array<T, L> b = accumulate(i, r, detail::uses_slot<Body>{});
+                    std::array<T, L + 1> out;
+                    out[0] = r[0];
+                    std::copy(b.begin(), b.end(), out.begin() + 1);
+                    return out;
+                });
+                std::array<T, L> broadcast;
+                std::copy(total.begin() + 1, total.end(), broadcast.begin());
+                add_broadcast(broadcast);
+                if constexpr (detail::is_mean<E>) return total[0] / static_cast<T>(domain);
+                else return total[0];
+            } else {
+                using Split = detail::split_t<E>;
+                using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
+                using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
+                using Body = typename R::operand_type;
+                const T s = reduction_value(v);
+                const auto gstate = detail::make_dag_state(G{});
+                const auto outer = detail::dag_value_and_grad<detail::tslot<K>..., detail::slot<0>>(
+                    G{}, detail::outer_slot_context<T, L>{v, s}, gstate, g[0]);
+                ((sinks[K] && detail::depends_on<G, detail::tslot<K>> ? void(sinks[K][0] += outer[1 + K]) : void()), ...);
+                T coef = outer[1 + L];
+                if constexpr (detail::is_mean<R>) coef = coef / static_cast<T>(domain);
+                const auto bstate = detail::make_dag_state(Body{});
+                add_broadcast(detail::torch_sum<T, L>(domain, [&](std::size_t i) {
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<T, L>{v, i},
+                                                                                   bstate, coef);
+                    return accumulate(i, r, detail::uses_slot<Body>{});
+                }));
+                return outer[0];
+            }
+        }(std::make_index_sequence<L>{});
+    }
+
+    /// PyTorch's check that a tensor saved for backward was not modified in place since.
+    /// A statement of sums and differences reads no value in its backward; any other
+    /// reads every tensor it holds (PyTorch saves fewer, so it raises in fewer cases).
+    void check_versions() const {
+        if constexpr (detail::linear_statement<E>) return;
+        for (const detail::targ<T>& a : args) {
+            if (!a.t || *a.t->version == a.version) continue;
+            std::string what = "[" + detail::torch_type_name<T>() + " " + a.t->shape.str() + "]";
+            if (a.t->grad_fn) what += ", which is output 0 of " + a.t->grad_fn->name() + ",";
+            throw error("one of the variables needed for gradient computation has been modified by an inplace "
+                        "operation: " +
+                        what + " is at version " + std::to_string(*a.t->version) + "; expected version " +
+                        std::to_string(a.version) +
+                        " instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+                        "gradient, with torch.autograd.set_detect_anomaly(True).");
+        }
+    }
+
+    /// Runs the statement's backward as the root of a backward pass.
+    void run(const T* g, std::size_t gstride, bool retain_graph) const {
+        if (released_) detail::throw_second_backward();
+        check_versions();
+        detail::engine<T> eng(retain_graph);
+        eng.discover(args);
+        const T value = backward_into(g, gstride, eng);
+        if (numel() == 1 && !has_value_) {  // the value backward saw is the one item() gives
+            value_ = value;
+            has_value_ = true;
+        }
+        if (!retain_graph && !detail::linear_statement<E>) released_ = true;
+        eng.run(args);
+    }
+
+    void check_backward_root() const {
+        if (!requires_grad()) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
+    }
+
+
+    friend std::ostream& operator<<(std::ostream& os, const tensor_expr& e) {
+        const std::vector<T> v = e.values();
+        const auto fn = e.grad_fn();
+        return os << detail::format_values<T>(v, e.shape_, false, fn ? fn.name() : std::string());
+    }
+
+private:
+    T reduction_value(const detail::slot_views<T, L>& v) const {
+        using Split = detail::split_t<E>;
+        using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
+        using Body = typename R::operand_type;
+        const auto total = detail::torch_sum<T, 1>(domain, [&](std::size_t i) {
+            return std::array<T, 1>{detail::dag_eval(Body{}, detail::slot_context<T, L>{v, i})};
+        });
+        if constexpr (detail::is_mean<R>) return total[0] / static_cast<T>(domain);
+        else return total[0];
+    }
+    T outer_value(const detail::slot_views<T, L>& v) const {
+        using Split = detail::split_t<E>;
+        using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
+        return detail::dag_eval(G{}, detail::outer_slot_context<T, L>{v, reduction_value(v)});
+    }
+
+    mutable bool released_ = false;
+    // A one-element result keeps its value once computed, as PyTorch's result does: item()
+    // after the parameters moved gives the value the statement had.
+    mutable T value_{};
+    mutable bool has_value_ = false;
+};
+
+namespace detail {
+
+/// A materialised statement that requires grad: its backward is the statement's.
+template <class T, class E, std::size_t L>
+struct expr_node final : node<T> {
+    /// `result_version`: the version counter of the tensor this node produced, checked in
+    /// backward when PyTorch's node saves its result.
+    explicit expr_node(tensor_expr<T, E, L> e, std::shared_ptr<const std::uint64_t> result_version = {}, bool force = false)
+        : expr(std::move(e)) {
+        if (result_version && (force || saves_result<E>(expr.args))) {
+            saved_result_version = *result_version;
+            this->result_version = std::move(result_version);
+        }
+    }
+    tensor_expr<T, E, L> expr;
+    bool released = false;
+    std::shared_ptr<const std::uint64_t> result_version;  ///< empty unless the result is saved
+    std::uint64_t saved_result_version = 0;
+
+    [[nodiscard]] std::string name() const override { return statement_name<E, 0>(expr.args); }
+    [[nodiscard]] ctgrad::grad_fn describe() const override { return describe_expr<E, 0>(expr.args, this->id()); }
+    [[nodiscard]] std::span<const targ<T>> inputs() const override { return expr.args; }
+    void take_inputs(std::vector<std::shared_ptr<tensor_impl<T>>>& out) override {
+        for (targ<T>& a : expr.args)
+            if (a.t) out.push_back(std::move(a.t));
+    }
+    void apply(const T* g, std::size_t stride, engine<T>& eng, bool retain_graph) override {
+        if (released) throw_second_backward();
+        expr.check_versions();
+        if (result_version && *result_version != saved_result_version)
+            throw error("one of the variables needed for gradient computation has been modified by an inplace "
+                        "operation: [" +
+                        torch_type_name<T>() + " " + expr.shape().str() + "], which is output 0 of " + name() +
+                        ", is at version " + std::to_string(*result_version) + "; expected version " +
+                        std::to_string(saved_result_version) +
+                        " instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+                        "gradient, with torch.autograd.set_detect_anomaly(True).");
+        expr.backward_into(g, stride, eng);
+        if (!retain_graph && !linear_statement<E>) released = true;
+    }
+};
+
+}  // namespace detail
+
+}  // namespace ctgrad
+
+#endif

@@ -1,0 +1,300 @@
+// Storage and the backward engine: a tensor's shared data and version counter (tensor_impl),
+// the operand slots of a statement (targ), the type-erased graph node of a materialised
+// statement (node) and the engine that runs a backward pass over such nodes.
+#ifndef CTGRAD_AUTOGRAD_STORAGE_HPP
+#define CTGRAD_AUTOGRAD_STORAGE_HPP
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/autograd/errors.hpp>
+#include <ctgrad/autograd/grad_fn.hpp>
+#include <ctgrad/autograd/shape.hpp>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace ctgrad {
+
+namespace detail {
+
+template <class T> struct node;
+
+template <class T>
+struct tensor_impl {
+    std::shared_ptr<std::vector<T>> storage;
+    std::shared_ptr<std::uint64_t> version;  ///< shared with detach(), not with data()
+    tensor_size shape;
+    bool requires_grad = false;
+    bool retains_grad = false;
+    std::shared_ptr<tensor_impl> grad;
+    std::shared_ptr<node<T>> grad_fn;  ///< empty for a leaf
+    /// Serialises backward passes that add into .grad (PyTorch's AccumulateGrad lock): graphs
+    /// run on different threads may share this tensor.
+    std::mutex grad_mutex;
+
+    tensor_impl() = default;
+    /// A copy of the fields (not of the lock).
+    tensor_impl(const tensor_impl& o)
+        : storage(o.storage), version(o.version), shape(o.shape), requires_grad(o.requires_grad),
+          retains_grad(o.retains_grad), grad(o.grad), grad_fn(o.grad_fn) {}
+    tensor_impl& operator=(const tensor_impl&) = delete;
+    ~tensor_impl();
+
+    T* data() { return storage->data(); }
+    const T* data() const { return storage->data(); }
+    [[nodiscard]] std::size_t numel() const { return shape.numel(); }
+};
+
+template <class T>
+std::shared_ptr<tensor_impl<T>> new_impl(const tensor_size& shape, T fill = T(0)) {
+    auto t = std::make_shared<tensor_impl<T>>();
+    t->storage = std::make_shared<std::vector<T>>(shape.numel(), fill);
+    t->version = std::make_shared<std::uint64_t>(0);
+    t->shape = shape;
+    return t;
+}
+
+/// One operand slot of a statement: a tensor (with its version when captured) or a number.
+template <class T>
+struct targ {
+    using value_type = T;
+    std::shared_ptr<tensor_impl<T>> t;  ///< empty for a number
+    T number{};
+    std::uint64_t version = 0;
+    bool grad = false;  ///< the gradient flows into this slot
+};
+
+template <class T> class engine;
+
+inline std::uint64_t next_sequence_number() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+/// A type-erased grad_fn of a materialised tensor: a statement kept for its backward.
+template <class T>
+struct node {
+    node() = default;
+    node(const node&) = delete;
+    node& operator=(const node&) = delete;
+    virtual ~node() = default;
+    /// The order of creation (PyTorch's sequence_nr): a backward pass runs the ready node
+    /// created last first.
+    const std::uint64_t sequence_nr = next_sequence_number();
+    /// The identity Python would print for this grad_fn.
+    [[nodiscard]] const void* id() const { return this; }
+    /// grad_fn.name() of the statement's last operation.
+    [[nodiscard]] virtual std::string name() const = 0;
+    [[nodiscard]] virtual ctgrad::grad_fn describe() const = 0;
+    /// The statement's slots: the tensors (and numbers) it reads.
+    [[nodiscard]] virtual std::span<const targ<T>> inputs() const = 0;
+    /// Moves the tensors it reads into `out` (when the graph is destroyed).
+    virtual void take_inputs(std::vector<std::shared_ptr<tensor_impl<T>>>& out) = 0;
+    /// Adds this node's vector-Jacobian product with `grad` (the output's gradient) into
+    /// the inputs' sinks.
+    virtual void apply(const T* grad, std::size_t stride, engine<T>& eng, bool retain_graph) = 0;
+};
+
+/// Destroys the graph behind a tensor without recursion: a chain of a million statements
+/// is freed in a loop, not by a million nested destructors.
+template <class T>
+tensor_impl<T>::~tensor_impl() {
+    if (!grad_fn) return;
+    std::vector<std::shared_ptr<node<T>>> nodes;
+    nodes.push_back(std::move(grad_fn));
+    std::vector<std::shared_ptr<tensor_impl>> inputs;
+    while (!nodes.empty()) {
+        std::shared_ptr<node<T>> n = std::move(nodes.back());
+        nodes.pop_back();
+        if (n.use_count() != 1) continue;  // still in use elsewhere: only this reference goes
+        n->take_inputs(inputs);
+        for (auto& t : inputs)
+            if (t && t.use_count() == 1 && t->grad_fn) nodes.push_back(std::move(t->grad_fn));
+        inputs.clear();  // tensors without their graph now: each goes in one step
+    }
+}
+
+[[noreturn]] inline void throw_second_backward() {
+    throw error(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have already "
+        "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). "
+        "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access "
+        "saved tensors after calling backward.");
+}
+
+template <class T>
+std::string torch_type_name() {
+    return CTGRAD_IS_SAME(T, double) ? "torch.DoubleTensor" : "torch.FloatTensor";
+}
+
+/// Runs a backward pass: leaves accumulate into .grad, non-leaf tensors into buffers that
+/// their nodes consume when all their consumers have run, the node created last first (as
+/// PyTorch's engine). With leaves only, it allocates nothing once the leaves' .grad exist.
+/// The graph is walked without recursion, in time linear in its nodes and edges.
+template <class T>
+class engine {
+public:
+    explicit engine(bool retain_graph) : retain_graph_(retain_graph) {}
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+    ~engine() { unlock_direct_leaves(); }
+
+    /// Where slot `a`'s gradient goes, or null when no gradient flows into it. A statement that
+    /// reads only leaves adds straight into their .grad (locked by lock_direct_leaves); in a
+    /// graph across statements a leaf's gradient waits in a buffer until all its inputs have
+    /// arrived, as in PyTorch (a backward that fails half-way leaves such a leaf's .grad alone).
+    T* sink(const targ<T>& a) {
+        if (!a.grad || !a.t) return nullptr;
+        tensor_impl<T>& t = *a.t;
+        if (!t.grad_fn && !buffer_leaves_) {
+            if (!t.grad) t.grad = new_impl<T>(t.shape, T(-0.0));
+            return t.grad->data();
+        }
+        item& it = items_[index_.at(&t)];
+        if (it.grad.empty()) it.grad.assign(t.numel(), T(-0.0));
+        return it.grad.data();
+    }
+
+    /// Locks the .grad of every leaf that `inputs` adds into directly (a statement that reads
+    /// only leaves), in address order so that two passes never wait for each other.
+    template <class Inputs>
+    void lock_direct_leaves(const Inputs& inputs) {
+        if (buffer_leaves_) return;
+        std::array<tensor_impl<T>*, 64> leaves{};
+        std::size_t n = 0;
+        for (const targ<T>& a : inputs)
+            if (a.grad && a.t && !a.t->grad_fn && n != leaves.size()) leaves[n++] = a.t.get();
+        std::sort(leaves.begin(), leaves.begin() + static_cast<std::ptrdiff_t>(n));
+        for (std::size_t k = 0; k != n; ++k) {
+            if (k != 0 && leaves[k] == leaves[k - 1]) continue;
+            leaves[k]->grad_mutex.lock();
+            locked_[locked_count_++] = &leaves[k]->grad_mutex;
+        }
+    }
+    void unlock_direct_leaves() {
+        while (locked_count_ != 0) locked_[--locked_count_]->unlock();
+    }
+
+    /// Counts the edges into every tensor reachable from `inputs` that collects a gradient:
+    /// the non-leaf ones, and the leaves too when there is a non-leaf one.
+    template <class Inputs>
+    void discover(const Inputs& inputs) {
+        std::vector<tensor_impl<T>*> stack;
+        const auto visit = [&](std::span<const targ<T>> in) {
+            for (const targ<T>& a : in) {
+                if (!a.grad || !a.t || !a.t->grad_fn) continue;
+                const auto [k, fresh] = add(a.t.get());
+                ++items_[k].deps;
+                if (fresh) stack.push_back(a.t.get());
+            }
+        };
+        visit(std::span<const targ<T>>(inputs.data(), inputs.size()));
+        while (!stack.empty()) {
+            tensor_impl<T>* t = stack.back();
+            stack.pop_back();
+            visit(t->grad_fn->inputs());
+        }
+        if (items_.empty()) return;
+        buffer_leaves_ = true;
+        const std::size_t nodes = items_.size();
+        count_leaves(std::span<const targ<T>>(inputs.data(), inputs.size()));
+        for (std::size_t k = 0; k != nodes; ++k) count_leaves(items_[k].t->grad_fn->inputs());
+    }
+
+    /// After the root: the non-leaf tensors, each once all its consumers have run.
+    template <class Inputs>
+    void run(const Inputs& root_inputs) {
+        release(std::span<const targ<T>>(root_inputs.data(), root_inputs.size()));
+        while (!ready_.empty()) {
+            std::pop_heap(ready_.begin(), ready_.end());
+            const std::size_t k = ready_.back().second;
+            ready_.pop_back();
+            items_[k].done = true;
+            tensor_impl<T>* t = items_[k].t;
+            std::vector<T> g = std::move(items_[k].grad);  // freed once this node has run
+            if (g.empty()) g.assign(t->numel(), T(-0.0));
+            if (t->retains_grad) accumulate_grad(*t, g.data());
+            node<T>& n = *t->grad_fn;
+            n.apply(g.data(), 1, *this, retain_graph_);
+            release(n.inputs());
+        }
+    }
+
+    static void accumulate_grad(tensor_impl<T>& t, const T* g) {
+        // PyTorch's retain_grad hook: grad = new.clone(), then grad = grad + new (a new tensor)
+        auto fresh = new_impl<T>(t.shape, T(-0.0));
+        T* out = fresh->data();
+        const std::lock_guard<std::mutex> lock(t.grad_mutex);
+        const T* old = t.grad ? t.grad->data() : nullptr;
+        for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] = old ? old[i] + g[i] : g[i];
+        t.grad = std::move(fresh);
+    }
+
+private:
+    struct item {
+        tensor_impl<T>* t;
+        std::vector<T> grad;  ///< allocated when the first gradient arrives
+        std::size_t deps = 0;
+        bool done = false;
+    };
+
+    void count_leaves(std::span<const targ<T>> inputs) {
+        for (const targ<T>& a : inputs)
+            if (a.grad && a.t && !a.t->grad_fn) ++items_[add(a.t.get()).first].deps;
+    }
+
+    std::pair<std::size_t, bool> add(tensor_impl<T>* t) {
+        const auto [pos, fresh] = index_.try_emplace(t, items_.size());
+        if (fresh) items_.push_back(item{t, {}});
+        return {pos->second, fresh};
+    }
+
+    void release(std::span<const targ<T>> inputs) {
+        for (const targ<T>& a : inputs) {
+            if (!a.grad || !a.t || (!a.t->grad_fn && !buffer_leaves_)) continue;
+            const std::size_t k = index_.at(a.t.get());
+            item& it = items_[k];
+            if (--it.deps != 0 || it.done) continue;
+            if (a.t->grad_fn) {
+                ready_.emplace_back(a.t->grad_fn->sequence_nr, k);
+                std::push_heap(ready_.begin(), ready_.end());
+                continue;
+            }
+            it.done = true;  // a leaf with all its inputs: .grad
+            if (it.grad.empty()) it.grad.assign(a.t->numel(), T(-0.0));
+            tensor_impl<T>& t = *a.t;
+            const std::lock_guard<std::mutex> lock(t.grad_mutex);
+            if (!t.grad) {
+                t.grad = new_impl<T>(t.shape);
+                std::copy(it.grad.begin(), it.grad.end(), t.grad->data());
+            } else {
+                T* out = t.grad->data();
+                for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += it.grad[i];
+            }
+            std::vector<T>().swap(it.grad);
+        }
+    }
+
+    std::vector<item> items_;
+    std::unordered_map<const tensor_impl<T>*, std::size_t> index_;
+    std::vector<std::pair<std::uint64_t, std::size_t>> ready_;  ///< a max-heap by sequence_nr
+    std::array<std::mutex*, 64> locked_{};
+    std::size_t locked_count_ = 0;
+    bool retain_graph_;
+    bool buffer_leaves_ = false;
+};
+
+}  // namespace detail
+
+}  // namespace ctgrad
+
+#endif
