@@ -135,10 +135,12 @@ def collect(report):
         if b.get("error_occurred"):
             errors.append("%s: %s" % (b.get("name"), b.get("error_message")))
             continue
-        if b.get("run_type") != "aggregate":
-            continue
         case, typ, n = b["run_name"].split("/")[:3]  # case/type/N[/real_time]
         key = (case, typ, int(n))
+        if b.get("run_type") != "aggregate":
+            # --reps 1: no aggregates, the single run is the median
+            medians.setdefault(key, b["real_time"] * to_ns[b["time_unit"]])
+            continue
         if b["aggregate_name"] == "median":
             medians[key] = b["real_time"] * to_ns[b["time_unit"]]
         elif b["aggregate_name"] == "cv":
@@ -496,6 +498,10 @@ def main():
                 if torch_exe and torch_exe.startswith(os.path.join(root, b.name) + os.sep):
                     targets.append("bench_engine_torch")
                 built[b.name] = args.skip_build or configure_and_build(b, root, targets, args.jobs) is not None
+            if torch_exe and not os.path.exists(torch_exe) and args.skip_build:
+                # --skip-build: any LibTorch executable an earlier run built under the build root
+                found = sorted(os.path.join(root, d, "bench", "bench_engine_torch") for d in os.listdir(root))
+                torch_exe = next((t for t in found if os.path.exists(t)), torch_exe)
             if torch_exe and not os.path.exists(torch_exe):
                 log("no %s: LibTorch left out" % torch_exe)
                 torch_exe = None
