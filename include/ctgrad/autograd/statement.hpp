@@ -159,26 +159,26 @@ public:
 
     // ---- implementation --------------------------------------------------------------
 
-    detail::slot_views<T, L> views() const {
-        detail::slot_views<T, L> v;
+    /// The operands as the loops read them: a tensor of one element, like a number, is read
+    /// by every element.
+    void fill_operands(detail::operand_table<T, L>& v) const {
         for (std::size_t k = 0; k != L; ++k) {
             const detail::targ<T>& a = args[k];
-            if (a.t) {
-                v.p[k] = a.t->data();
-                v.s[k] = a.t->numel() == 1 ? 0 : 1;
-            } else {
-                v.p[k] = &a.number;
-                v.s[k] = 0;
-            }
+            if (!a.t) v.set_number(k, a.number);
+            else if (a.t->numel() == 1) v.set_number(k, a.t->data()[0]);
+            else v.set_array(k, a.t->data());
         }
-        return v;
     }
 
     /// Writes the numel() values into `out`.
     void evaluate_into(T* out) const {
-        const auto v = views();
+        detail::operand_table<T, L> v;
+        fill_operands(v);
         if constexpr (!reduced) {
-            for (std::size_t i = 0; i != domain; ++i) out[i] = detail::dag_eval(E{}, detail::slot_context<T, L>{v, i});
+            detail::for_elements<T>(0, domain, [&](auto width, std::size_t i) {
+                using P = detail::lanes_of<T, decltype(width)::value>;
+                detail::store_lanes(out + i, detail::dag_eval(E{}, detail::slot_context<P, L>{v, i}));
+            });
         } else {
             out[0] = outer_value(v);
         }
@@ -194,14 +194,26 @@ public:
             ~unlock() { e.unlock_direct_leaves(); }
         } unlock_at_exit{eng};
         for (std::size_t k = 0; k != L; ++k) sinks[k] = eng.sink(args[k]);
-        const auto v = views();
-        // A slot of one element read by every element (stride 0) takes the sum of the
-        // elements' adjoints, added in PyTorch's order; the others take theirs in place.
+        detail::operand_table<T, L> v;
+        fill_operands(v);
+        detail::operand_table<T, 1> seed;
+        if (gstride == 0) seed.set_number(0, g[0]);
+        else seed.set_array(0, g);
+        // Where each slot's adjoints go, decided once: nowhere; into its gradient element by
+        // element; or, for a slot of one element read by every element, summed in PyTorch's
+        // order (the loop returns those sums).
+        enum sink_kind : unsigned char { none, each, summed };
+        std::array<sink_kind, L> kinds{};
+        for (std::size_t k = 0; k != L; ++k) kinds[k] = !sinks[k] ? none : v.is_number(k) ? summed : each;
         const auto accumulate = [&](std::size_t i, const auto& r, auto uses) {
-            std::array<T, L> broadcast{};
+            using P = std::remove_cvref_t<decltype(r[0])>;
+            std::array<P, L> broadcast;
             [&]<std::size_t... K>(std::index_sequence<K...>) {
-                ((sinks[K] && decltype(uses)::template value<K>
-                      ? (v.s[K] == 0 ? void(broadcast[K] = r[1 + K]) : void(sinks[K][i] += r[1 + K]))
+                ((broadcast[K] = P(T(0))), ...);
+                ((decltype(uses)::template value<K>
+                      ? (kinds[K] == summed ? void(broadcast[K] = r[1 + K])
+                         : kinds[K] == each ? detail::store_lanes(sinks[K] + i, detail::load_as<P>(sinks[K] + i) + r[1 + K])
+                                            : void())
                       : void()),
                  ...);
             }(std::make_index_sequence<L>{});
@@ -210,16 +222,19 @@ public:
         const auto add_broadcast = [&](const std::array<T, L>& total) {
             if (domain == 0) return;
             for (std::size_t k = 0; k != L; ++k)
-                if (sinks[k] && v.s[k] == 0) sinks[k][0] += total[k];
+                if (kinds[k] == summed) sinks[k][0] += total[k];
         };
         return [&]<std::size_t... K>(std::index_sequence<K...>) {
             if constexpr (!reduced) {
                 const auto state = detail::make_dag_state(E{});
                 T first{};
-                add_broadcast(detail::torch_sum<T, L>(domain, [&](std::size_t i) {
-                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(E{}, detail::slot_context<T, L>{v, i},
-                                                                                   state, g[i * gstride]);
-                    if (i == 0) first = r[0];
+                add_broadcast(detail::sum_elements<T, L>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
+                    using P = detail::lanes_of<T, decltype(width)::value>;
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(E{}, detail::slot_context<P, L>{v, i}, state,
+                                                                                   seed.template load<P>(0, i));
+                    if constexpr (!detail::is_pack<P>) {
+                        if (i == 0) first = r[0];  // the value item() gives for one element
+                    }
                     return accumulate(i, r, detail::uses_slot<E>{});
                 }));
                 return first;
@@ -228,23 +243,17 @@ public:
                 // coefficient of its body is known before the pass, so the value and every
                 // adjoint come from one pass, the value added in the same order as alone.
                 using Body = typename E::operand_type;
-                T coef = g[0];
-                if constexpr (detail::is_mean<E>) coef = coef / static_cast<T>(domain);
+                const T coef = detail::reduction_scaled<E>(g[0], domain);
                 const auto bstate = detail::make_dag_state(Body{});
-                const auto total = detail::torch_sum<T, L + 1>(domain, [&](std::size_t i) {
-                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<T, L>{v, i},
-                                                                                   bstate, coef);
-                    const std::array<T, L> b = accumulate(i, r, detail::uses_slot<Body>{});
-                    std::array<T, L + 1> out;
-                    out[0] = r[0];
-                    std::copy(b.begin(), b.end(), out.begin() + 1);
-                    return out;
+                const auto total = detail::sum_elements<T, L + 1>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
+                    using P = detail::lanes_of<T, decltype(width)::value>;
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<P, L>{v, i},
+                                                                                   bstate, P(coef));
+                    const std::array<P, L> b = accumulate(i, r, detail::uses_slot<Body>{});
+                    return std::array<P, L + 1>{r[0], b[K]...};
                 });
-                std::array<T, L> broadcast;
-                std::copy(total.begin() + 1, total.end(), broadcast.begin());
-                add_broadcast(broadcast);
-                if constexpr (detail::is_mean<E>) return total[0] / static_cast<T>(domain);
-                else return total[0];
+                add_broadcast(std::array<T, L>{total[1 + K]...});
+                return detail::reduction_scaled<E>(total[0], domain);
             } else {
                 using Split = detail::split_t<E>;
                 using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
@@ -255,12 +264,12 @@ public:
                 const auto outer = detail::dag_value_and_grad<detail::tslot<K>..., detail::slot<0>>(
                     G{}, detail::outer_slot_context<T, L>{v, s}, gstate, g[0]);
                 ((sinks[K] && detail::depends_on<G, detail::tslot<K>> ? void(sinks[K][0] += outer[1 + K]) : void()), ...);
-                T coef = outer[1 + L];
-                if constexpr (detail::is_mean<R>) coef = coef / static_cast<T>(domain);
+                const T coef = detail::reduction_scaled<R>(outer[1 + L], domain);
                 const auto bstate = detail::make_dag_state(Body{});
-                add_broadcast(detail::torch_sum<T, L>(domain, [&](std::size_t i) {
-                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<T, L>{v, i},
-                                                                                   bstate, coef);
+                add_broadcast(detail::sum_elements<T, L>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
+                    using P = detail::lanes_of<T, decltype(width)::value>;
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<P, L>{v, i},
+                                                                                   bstate, P(coef));
                     return accumulate(i, r, detail::uses_slot<Body>{});
                 }));
                 return outer[0];
@@ -313,17 +322,17 @@ public:
     }
 
 private:
-    T reduction_value(const detail::slot_views<T, L>& v) const {
+    T reduction_value(const detail::operand_table<T, L>& v) const {
         using Split = detail::split_t<E>;
         using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
         using Body = typename R::operand_type;
-        const auto total = detail::torch_sum<T, 1>(domain, [&](std::size_t i) {
-            return std::array<T, 1>{detail::dag_eval(Body{}, detail::slot_context<T, L>{v, i})};
+        const auto total = detail::sum_elements<T, 1>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
+            using P = detail::lanes_of<T, decltype(width)::value>;
+            return std::array<P, 1>{detail::dag_eval(Body{}, detail::slot_context<P, L>{v, i})};
         });
-        if constexpr (detail::is_mean<R>) return total[0] / static_cast<T>(domain);
-        else return total[0];
+        return detail::reduction_scaled<R>(total[0], domain);
     }
-    T outer_value(const detail::slot_views<T, L>& v) const {
+    T outer_value(const detail::operand_table<T, L>& v) const {
         using Split = detail::split_t<E>;
         using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
         return detail::dag_eval(G{}, detail::outer_slot_context<T, L>{v, reduction_value(v)});

@@ -5,6 +5,7 @@
 
 #include <ctgrad/core/reductions.hpp>
 #include <ctgrad/detail/config.hpp>
+#include <ctgrad/eval/simd.hpp>
 
 #include <boost/hana/type.hpp>
 
@@ -249,10 +250,10 @@ template <class E, class Ctx>
 CTGRAD_ALWAYS_INLINE constexpr typename Ctx::scalar eval(const E& e, const Ctx& ctx) {
     using T = typename Ctx::scalar;
     if constexpr (is_variable<E>) return ctx.template get<E>();
-    else if constexpr (is_constant<E>) return E::template as<T>();
-    else if constexpr (is_literal<E>) return static_cast<T>(e.value);
-    else if constexpr (is_unary<E>) return op_t<E>::value(eval(e.a(), ctx));
-    else return op_t<E>::value(eval(e.l(), ctx), eval(e.r(), ctx));
+    else if constexpr (is_constant<E>) return T(E::template as<lane_t<T>>());
+    else if constexpr (is_literal<E>) return T(static_cast<lane_t<T>>(e.value));
+    else if constexpr (is_unary<E>) return apply_op<op_t<E>>(eval(e.a(), ctx));
+    else return apply_op<op_t<E>>(eval(e.l(), ctx), eval(e.r(), ctx));
 }
 
 }  // namespace detail

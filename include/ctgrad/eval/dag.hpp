@@ -17,6 +17,7 @@
 #include <ctgrad/core/ops.hpp>
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/eval/context.hpp>
+#include <ctgrad/eval/simd.hpp>
 
 #include <array>
 #include <cstddef>
@@ -249,10 +250,10 @@ struct step_of<binary<Op, L, R>> {
 template <node_kind Kind, class Tag, std::size_t I, std::size_t A, std::size_t B, class T, std::size_t V, class Ctx>
 CTGRAD_ALWAYS_INLINE constexpr T forward_step(const std::array<T, V>& v, const Ctx& ctx, const double* lits) {
     if constexpr (Kind == node_kind::variable) return ctx.template get<Tag>();
-    else if constexpr (Kind == node_kind::constant) return Tag::template as<T>();
-    else if constexpr (Kind == node_kind::literal) return static_cast<T>(lits[I]);
-    else if constexpr (Kind == node_kind::unary) return Tag::value(v[A]);
-    else return Tag::value(v[A], v[B]);
+    else if constexpr (Kind == node_kind::constant) return T(Tag::template as<lane_t<T>>());
+    else if constexpr (Kind == node_kind::literal) return T(static_cast<lane_t<T>>(lits[I]));
+    else if constexpr (Kind == node_kind::unary) return apply_op<Tag>(v[A]);
+    else return apply_op<Tag>(v[A], v[B]);
 }
 
 /// The adjoint `g` through the partial `P` (an expression of the placeholders), as PyTorch's
@@ -261,7 +262,7 @@ CTGRAD_ALWAYS_INLINE constexpr T forward_step(const std::array<T, V>& v, const C
 template <class P, class T>
 CTGRAD_ALWAYS_INLINE constexpr T through_partial(T g, const partial_context<T>& pc) {
     if constexpr (is_op<P, where_op>)
-        return eval(typename P::left_type{}, pc) != T(0) ? T(0) : through_partial<typename P::right_type>(g, pc);
+        return zero_where(eval(typename P::left_type{}, pc), through_partial<typename P::right_type>(g, pc));
     else if constexpr (is_one<P>) return g;
     else if constexpr (is_reciprocal<P>) return g / eval(typename P::right_type{}, pc);
     else return g * eval(P{}, pc);
@@ -339,9 +340,9 @@ struct hoist_none {
 
 template <class T, class Hoist, class... Es, std::size_t... I, class Ctx>
 CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Es)>& v, typelist<Es...>, std::index_sequence<I...>,
-                                                      const Ctx& ctx, const double* lits, const T* pre) {
+                                                      const Ctx& ctx, const double* lits, const lane_t<T>* pre) {
     ((v[I] = Hoist::template invariant<typename Es::node>
-                 ? pre[I]
+                 ? T(pre[I])
                  : forward_step<step_of<typename Es::node>::kind::value, typename step_of<typename Es::node>::tag, I, Es::a, Es::b>(v, ctx, lits)),
      ...);
 }
@@ -349,7 +350,7 @@ CTGRAD_ALWAYS_INLINE constexpr void dag_forward_steps(std::array<T, sizeof...(Es
 /// Forward sweep: the value of every distinct node, each computed once.
 template <class T, class Hoist = hoist_none, class... Ns, class Ctx>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, sizeof...(Ns)> dag_forward(typelist<Ns...>, const Ctx& ctx, const double* lits,
-                                                                        const T* pre = nullptr) {
+                                                                        const lane_t<T>* pre = nullptr) {
     std::array<T, sizeof...(Ns)> v{};
     dag_forward_steps<T, Hoist>(v, typelist<Ns...>{}, std::index_sequence_for<Ns...>{}, ctx, lits, pre);
     return v;
@@ -371,7 +372,7 @@ CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v
 template <class List, class T, std::size_t V>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, V> dag_backward(const std::array<T, V>& v, T seed) {
     std::array<T, V> adj;
-    adj.fill(T(-0.0));  // the additive identity: a single -0 contribution stays -0
+    adj.fill(T(lane_t<T>(-0.0)));  // the additive identity: a single -0 contribution stays -0
     adj[V - 1] = seed;
     dag_backward_steps<T>(v, adj, List{}, std::make_index_sequence<V>{});
     return adj;
@@ -388,7 +389,7 @@ CTGRAD_ALWAYS_INLINE constexpr T adjoint_of(const std::array<T, V>& adj) {
 /// sweep over the distinct nodes of `e`; the nodes `Hoist` marks are read from `pre`.
 template <class Hoist, class... Xs, class E, class T, class Ctx, class State>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad_hoisted(const E&, const Ctx& ctx, const State& state,
-                                                                                           T seed, const T* pre) {
+                                                                                           T seed, const lane_t<T>* pre) {
     using List = dag<E>;
     const auto v = dag_forward<T, Hoist>(List{}, ctx, state.lits.data(), pre);
     if constexpr (sizeof...(Xs) == 0) {
@@ -404,7 +405,7 @@ CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_gr
 template <class... Xs, class E, class T, class Ctx, class State>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, 1 + sizeof...(Xs)> dag_value_and_grad(const E& e, const Ctx& ctx, const State& state,
                                                                                    T seed = T(1)) {
-    return dag_value_and_grad_hoisted<hoist_none, Xs...>(e, ctx, state, seed, static_cast<const T*>(nullptr));
+    return dag_value_and_grad_hoisted<hoist_none, Xs...>(e, ctx, state, seed, static_cast<const lane_t<T>*>(nullptr));
 }
 
 /// The value of `e` in `ctx`, each distinct node computed once. Falls back to the tree when

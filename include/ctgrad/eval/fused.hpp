@@ -13,6 +13,8 @@
 #include <ctgrad/diff/derivative.hpp>
 #include <ctgrad/eval/context.hpp>
 #include <ctgrad/eval/dag.hpp>
+#include <ctgrad/eval/loop.hpp>
+#include <ctgrad/eval/simd.hpp>
 #include <ctgrad/detail/config.hpp>
 
 #include <boost/hana/at.hpp>
@@ -79,22 +81,37 @@ template <fixed_string N, class... Bindings> struct uses_array_trait<variable<N>
 template <class Op, class A, class... Bindings> struct uses_array_trait<unary<Op, A>, Bindings...> : std::bool_constant<!is_reduction<unary<Op, A>> && uses_array<A, Bindings...>> {};
 template <class Op, class L, class R, class... Bindings> struct uses_array_trait<binary<Op, L, R>, Bindings...> : std::bool_constant<uses_array<L, Bindings...> || uses_array<R, Bindings...>> {};
 
-/// The value of each variable at element `i`: arrays are indexed, scalars broadcast.
-template <class T, class Map>
+/// The elements p[0 .. W) as P (a number, or a pack of W lanes), converted to its lane type.
+template <class P, class E>
+CTGRAD_ALWAYS_INLINE P load_as(const E* p) {
+    if constexpr (!is_pack<P>) {
+        return static_cast<P>(*p);
+    } else if constexpr (CTGRAD_IS_SAME(E, lane_t<P>)) {
+        return P::load(p);
+    } else {
+        P r;
+        for (std::size_t l = 0; l != P::lanes; ++l) r.set(l, static_cast<lane_t<P>>(p[l]));
+        return r;
+    }
+}
+
+/// The value of each variable at element `i` (with P a pack, at elements i .. i + W - 1):
+/// arrays are read, numbers broadcast.
+template <class P, class Map>
 struct element_context {
-    using scalar = T;
+    using scalar = P;
     const Map& map;
     std::size_t i;
     template <class V>
-    CTGRAD_ALWAYS_INLINE constexpr T get() const {
+    CTGRAD_ALWAYS_INLINE constexpr P get() const {
         const auto& b = map[boost::hana::type_c<V>];
-        if constexpr (is_span<std::remove_cvref_t<decltype(b)>>) return static_cast<T>(b[i]);
-        else return static_cast<T>(b);
+        if constexpr (is_span<std::remove_cvref_t<decltype(b)>>) return load_as<P>(b.data() + i);
+        else return P(static_cast<lane_t<P>>(b));
     }
 };
 
-template <class T, class Map>
-CTGRAD_ALWAYS_INLINE constexpr element_context<T, Map> at_element(const Map& map, std::size_t i) {
+template <class P, class Map>
+CTGRAD_ALWAYS_INLINE constexpr element_context<P, Map> at_element(const Map& map, std::size_t i) {
     return {map, i};
 }
 
@@ -317,81 +334,7 @@ std::size_t common_length(const Bindings&... bindings) {
     return any ? n : 1;
 }
 
-/// The partial-sum loop of fused_sum_range for 2 B <= n <= chunk: `B` independent partial
-/// sums per quantity so that the loop vectorises without reassociating one accumulator.
-template <class T, std::size_t M, std::size_t B, class Body>
-std::array<T, M> fused_sum_partials(std::size_t begin, std::size_t end, const Body& body) {
-    std::array<T, M> total{};
-    T acc[M][B] = {};
-    std::size_t i = begin;
-    for (; i + B <= end; i += B) {
-        for (std::size_t j = 0; j != B; ++j) {
-            const std::array<T, M> v = body(i + j);
-            for (std::size_t m = 0; m != M; ++m) acc[m][j] += v[m];
-        }
-    }
-    for (; i != end; ++i) {
-        const std::array<T, M> v = body(i);
-        for (std::size_t m = 0; m != M; ++m) acc[m][0] += v[m];
-    }
-    for (std::size_t m = 0; m != M; ++m) {
-        for (std::size_t w = B / 2; w != 0; w /= 2)
-            for (std::size_t j = 0; j != w; ++j) acc[m][j] += acc[m][j + w];
-        total[m] = acc[m][0];
-    }
-    return total;
-}
-
-/// The sum over chunks of `Chunk` elements, each summed by fused_sum_partials, joined by a
-/// cascade (a binary counter of the sums of 1, 2, 4, ... chunks, as PyTorch's cascade_sum):
-/// the rounding error grows with the logarithm of n instead of n, so a float sum of 1e7
-/// terms keeps 7 digits, not 4, and the loop within a chunk is the same as without it.
-template <class T, std::size_t M, std::size_t B, class Body>
-std::array<T, M> fused_sum_blocked(std::size_t begin, std::size_t end, const Body& body) {
-    constexpr std::size_t Chunk = 128 * B;  // 128 terms per partial sum
-    if (end - begin <= Chunk) return fused_sum_partials<T, M, B>(begin, end, body);
-    std::array<T, M> levels[64];  // levels[k]: the sum of 2^k chunks while bit k of `chunks` is set
-    std::size_t chunks = 0;
-    for (std::size_t i = begin; i < end; i += Chunk) {
-        std::array<T, M> v = fused_sum_partials<T, M, B>(i, end - i < Chunk ? end : i + Chunk, body);
-        std::size_t k = 0;
-        for (; (chunks >> k) & 1U; ++k)
-            for (std::size_t m = 0; m != M; ++m) v[m] = levels[k][m] + v[m];
-        levels[k] = v;
-        ++chunks;
-    }
-    std::array<T, M> total{};
-    bool first = true;
-    for (std::size_t k = 0; k != 64; ++k) {
-        if (!((chunks >> k) & 1U)) continue;
-        for (std::size_t m = 0; m != M; ++m) total[m] = first ? levels[k][m] : total[m] + levels[k][m];
-        first = false;
-    }
-    return total;
-}
-
-/// Sums the `M` quantities `body(i)` over begin <= i < end. A short input takes a plain loop,
-/// small enough to inline into the caller, where reducing partial sums would cost more than
-/// it saves. The order of additions depends only on n: results are reproducible.
-template <class T, std::size_t M, class Body>
-std::array<T, M> fused_sum_range(std::size_t begin, std::size_t end, const Body& body) {
-    // 16 partial sums per quantity: with 8 doubles g++ 12 vectorises across the partial sums
-    // and shuffles (8x slower at N = 1000); 16 keeps each quantity's sums in whole vectors.
-    constexpr std::size_t B = 16;
-    if constexpr (M == 0) {
-        return {};
-    } else {
-        if (end - begin >= 2 * B) return fused_sum_blocked<T, M, B>(begin, end, body);
-        std::array<T, M> total{};
-        for (std::size_t i = begin; i != end; ++i) {
-            const std::array<T, M> v = body(i);
-            for (std::size_t m = 0; m != M; ++m) total[m] += v[m];
-        }
-        return total;
-    }
-}
-
-/// `fused_sum_range` over [0, n). With CTGRAD_OPENMP, arrays of at least
+/// The sums over [0, n) in fast_order (eval/loop.hpp). With CTGRAD_OPENMP, arrays of at least
 /// `parallel_threshold` elements are cut into one contiguous chunk per thread and the
 /// chunks' sums are added in chunk order: the result depends only on n and the number of
 /// threads.
@@ -408,7 +351,7 @@ std::array<T, M> fused_sum(std::size_t n, const Body& body) {
         for (int c = 0; c < chunks; ++c) {
             const std::size_t begin = n * static_cast<std::size_t>(c) / static_cast<std::size_t>(chunks);
             const std::size_t end = n * static_cast<std::size_t>(c + 1) / static_cast<std::size_t>(chunks);
-            partial[c] = fused_sum_range<T, M>(begin, end, body);
+            partial[c] = sum_elements<T, M>(fast_order{}, begin, end, body);
         }
         std::array<T, M> total{};
         for (int c = 0; c < chunks; ++c)
@@ -416,11 +359,20 @@ std::array<T, M> fused_sum(std::size_t n, const Body& body) {
         return total;
     }
 #endif
-    return fused_sum_range<T, M>(0, n, body);
+    return sum_elements<T, M>(fast_order{}, 0, n, body);
 }
 
 template <class R> struct is_mean_trait : std::bool_constant<is_op<R, mean_op>> {};
 template <class R> concept is_mean = is_mean_trait<R>::value;
+
+/// What a reduction R of n terms whose sum is x gives (x, or x / n for a mean), and likewise the
+/// coefficient of each term from that of the reduction: divided by n, as PyTorch's mean and
+/// MeanBackward do.
+template <class R, class T>
+CTGRAD_ALWAYS_INLINE T reduction_scaled(T x, std::size_t n) {
+    if constexpr (is_mean<R>) return x / static_cast<T>(n);
+    else return x;
+}
 
 /// The result type of one gradient: a scalar for a scalar binding, a vector for an array.
 template <class T, class V, class... Bindings>
@@ -503,7 +455,7 @@ template <class... R> struct bodies_nonnegative<boost::hana::tuple<R...>> : std:
 template <std::size_t Offset, bool Magnitude, class T, std::size_t M, std::size_t P>
 CTGRAD_ALWAYS_INLINE void copy_quantities(std::array<T, M>& out, const std::array<T, P>& q) {
     for (std::size_t j = 0; j != P; ++j) out[Offset + j] = q[j];
-    if constexpr (Magnitude) out[Offset + P] = std::abs(q[0]);
+    if constexpr (Magnitude) out[Offset + P] = apply_op<abs_op>(q[0]);
 }
 
 template <class T, std::size_t M, bool Magnitude, class... Bindings, class... Ws, class Reductions, class States, class Pres,
@@ -538,7 +490,7 @@ std::array<T, M> tree_element_quantities(typelist<Ws...>, const Reductions& redu
         const T value = eval(red.a(), ctx);
         out[m++] = value;
         ((out[m++] = eval(d(red.a(), Ws{}), ctx)), ...);
-        if constexpr (Magnitude) out[m++] = std::abs(value);
+        if constexpr (Magnitude) out[m++] = apply_op<abs_op>(value);
     });
     return out;
 }
@@ -647,8 +599,10 @@ auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     const auto pres = hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
         return hana::make_tuple(loop_invariants<T, Bindings...>(reductions[k].a(), map, n, states[k])...);
     });
-    const auto dag_quantities = [&](std::size_t i) {
-        return element_quantities<T, M, magnitudes, Bindings...>(ScalarVars{}, reductions, states, pres, at_element<T>(map, i));
+    // Called with width 1 (numbers) or the target's lanes (packs): see eval/loop.hpp.
+    const auto dag_quantities = [&](auto width, std::size_t i) {
+        using P = lanes_of<T, decltype(width)::value>;
+        return element_quantities<P, M, magnitudes, Bindings...>(ScalarVars{}, reductions, states, pres, at_element<P>(map, i));
     };
     const std::array<T, M> totals = [&] {
         if constexpr (K == 0) {
@@ -658,19 +612,20 @@ auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
         } else {
             // Two stateful nodes that share a type but not their values: evaluate the trees,
             // with symbolic forward derivatives.
-            const auto tree_quantities = [&](std::size_t i) {
-                return tree_element_quantities<T, M, magnitudes>(ScalarVars{}, reductions, at_element<T>(map, i));
+            const auto tree_quantities = [&](auto width, std::size_t i) {
+                using P = lanes_of<T, decltype(width)::value>;
+                return tree_element_quantities<P, M, magnitudes>(ScalarVars{}, reductions, at_element<P>(map, i));
             };
             return consistent ? fused_sum<T, M>(n, dag_quantities) : fused_sum<T, M>(n, tree_quantities);
         }
     }();
 
-    // Reduced values s_k, and the scale of each reduction (1, or 1/n for a mean).
+    // Reduced values s_k.
     std::array<T, K> reduced{};
-    std::array<T, K> scale{};
     hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
-        ((scale[decltype(k)::value] = is_mean<std::remove_cvref_t<decltype(reductions[k])>> ? T(1) / static_cast<T>(n) : T(1),
-          reduced[decltype(k)::value] = totals[decltype(k)::value * per_reduction] * scale[decltype(k)::value]), ...);
+        ((reduced[decltype(k)::value] =
+              reduction_scaled<std::remove_cvref_t<decltype(reductions[k])>>(totals[decltype(k)::value * per_reduction], n)),
+         ...);
     });
     const outer_context<T, Map, K> octx{map, reduced, static_cast<T>(n)};
     // G's value and its derivatives by the scalar wrt variables and by each reduction; nothing
@@ -691,9 +646,12 @@ auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     constexpr std::size_t W1 = 1 + W;
     const T value = outer[0];
 
-    // dG/ds_k times the scale, for each reduction.
+    // dG/ds_k, divided by n for a mean: the coefficient of each term of reduction k.
     std::array<T, K> coef{};
-    for (std::size_t k = 0; k != K; ++k) coef[k] = outer[W1 + k] * scale[k];
+    hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
+        ((coef[decltype(k)::value] = reduction_scaled<std::remove_cvref_t<decltype(reductions[k])>>(outer[W1 + decltype(k)::value], n)),
+         ...);
+    });
 
     // The derivatives by the scalar wrt variables: dG/dw + sum_k dG/ds_k S_kw.
     std::array<T, W> scalar_gradients{};
@@ -715,18 +673,19 @@ auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
         using V = decltype(var);
         if constexpr (bound_to_array<V, Bindings...>) {
             std::vector<T> out(n, T(0));
-            for (std::size_t i = 0; i != n; ++i) {
-                const auto ctx = at_element<T>(map, i);
-                T acc = 0;
+            for_elements<T>(0, n, [&](auto width, std::size_t i) {
+                using P = lanes_of<T, decltype(width)::value>;
+                const auto ctx = at_element<P>(map, i);
+                P acc(T(0));
                 hana::unpack(hana::make_range(hana::size_c<0>, hana::size_c<K>), [&](auto... k) {
                     if (consistent) {
-                        ((acc += dag_value_and_grad<V>(reductions[k].a(), ctx, states[k], coef[decltype(k)::value])[1]), ...);
+                        ((acc += dag_value_and_grad<V>(reductions[k].a(), ctx, states[k], P(coef[decltype(k)::value]))[1]), ...);
                     } else {
-                        ((acc += coef[decltype(k)::value] * eval(d(reductions[k].a(), V{}), ctx)), ...);
+                        ((acc += P(coef[decltype(k)::value]) * eval(d(reductions[k].a(), V{}), ctx)), ...);
                     }
                 });
-                out[i] = acc;
-            }
+                store_lanes(out.data() + i, acc);
+            });
             return out;
         } else {
             return scalar_gradients[w_index++];
@@ -761,7 +720,10 @@ auto evaluate_arrays(const E& e, const Bindings&... bindings) {
         using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
         std::vector<T> out(common_length(bindings...));
         const auto map = make_binding_map<binding_key_t<Bindings>...>(bindings.value...);
-        for (std::size_t i = 0; i != out.size(); ++i) out[i] = eval(e, at_element<T>(map, i));
+        for_elements<T>(0, out.size(), [&](auto width, std::size_t i) {
+            using P = lanes_of<T, decltype(width)::value>;
+            store_lanes(out.data() + i, eval(e, at_element<P>(map, i)));
+        });
         return out;
     }
 }
@@ -780,7 +742,10 @@ void evaluate_into(std::span<T> out, const E& e, const Bindings&... bindings) {
             throw std::invalid_argument("ctgrad::evaluate_into: the output has " + std::to_string(out.size()) +
                                         " elements and the bound arrays " + std::to_string(n));
         const auto map = detail::make_binding_map<detail::binding_key_t<Bindings>...>(bindings.value...);
-        for (std::size_t i = 0; i != n; ++i) out[i] = detail::eval(e, detail::at_element<T>(map, i));
+        detail::for_elements<T>(0, n, [&](auto width, std::size_t i) {
+            using P = detail::lanes_of<T, decltype(width)::value>;
+            detail::store_lanes(out.data() + i, detail::eval(e, detail::at_element<P>(map, i)));
+        });
     }
 }
 
