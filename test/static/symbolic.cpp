@@ -2,6 +2,8 @@
 // Compiling this file is the test.
 #include <ctgrad/ctgrad.hpp>
 
+#include <concepts>
+#include <string_view>
 #include <type_traits>
 
 namespace {
@@ -176,5 +178,59 @@ static_assert(std::get<1>(gradient)(x = 3.0, y = 0.0) == 9.0);
 // ---- types carry no runtime state unless a literal is used ----------------------------------
 static_assert(!ctgrad::detail::has_state<decltype(sin(x * y) + exp(x))>);
 static_assert(ctgrad::detail::has_state<decltype(x * 0.5 + y)>);
+
+
+// ---- the op table: every op tag declares all that an operation needs -------------------------
+template <class Op>
+concept unary_math = requires(double a) {
+    { Op::value(a) } -> std::same_as<double>;
+    Op::partial(x, y);
+};
+template <class Op>
+concept binary_math = requires(double a) {
+    { Op::value(a, a) } -> std::same_as<double>;
+    Op::partial_l(x, y, z);
+    Op::partial_r(x, y, z);
+};
+template <class Op>  // linear: its derivative is the reduction of the operand's
+concept reduction_math = Op::reduction && requires(double a) {
+    { Op::value(a) } -> std::same_as<double>;
+};
+template <class Op>
+concept described_op = requires {
+    { Op::name } -> std::convertible_to<std::string_view>;
+    { Op::notation } -> std::convertible_to<ctgrad::notation>;
+    { Op::precedence } -> std::convertible_to<int>;
+    { Op::torch_backward } -> std::convertible_to<std::string_view>;
+    { Op::saves_result } -> std::convertible_to<bool>;
+    { Op::linear } -> std::convertible_to<bool>;
+    { Op::dot_label } -> std::convertible_to<std::string_view>;
+};
+template <class Op>
+struct op_checks {  // one static_assert per op, so that a failure names the op
+    static_assert(unary_math<Op> || binary_math<Op> || reduction_math<Op>, "an op tag needs value and its partials");
+    static_assert(described_op<Op>, "an op tag needs name, notation, precedence, torch_backward, saves_result, linear and dot_label");
+    static_assert(!Op::name.empty() && !Op::dot_label.empty());
+    static_assert(Op::torch_backward.empty() || Op::torch_backward.ends_with("Backward0") || Op::torch_backward.ends_with("Backward1"));
+    static constexpr bool checked = true;
+};
+template <class... Ops>
+constexpr bool check_ops(ctgrad::detail::op_list<Ops...>) { return (op_checks<Ops>::checked && ...); }
+static_assert(check_ops(ctgrad::detail::all_ops{}));
+
+// The values the Tensor layer and the pictures read.
+static_assert(ctgrad::mul_op::torch_backward == "MulBackward0");
+static_assert(ctgrad::ipow_op<3>::torch_backward == "PowBackward0");
+static_assert(ctgrad::reciprocal_op::torch_backward == "ReciprocalBackward0");
+static_assert(ctgrad::sum_op::torch_backward == "SumBackward0");
+static_assert(ctgrad::sign_op::torch_backward.empty());  // not a Tensor operation
+static_assert(ctgrad::exp_op::saves_result && ctgrad::relu_op::saves_result && !ctgrad::log_op::saves_result);
+static_assert(ctgrad::add_op::linear && ctgrad::sub_op::linear && ctgrad::neg_op::linear && ctgrad::sum_op::linear &&
+              ctgrad::mean_op::linear && !ctgrad::mul_op::linear && !ctgrad::div_op::linear);
+static_assert(ctgrad::neg_op::dot_label == "neg");
+static_assert(ctgrad::ipow_op<2>::dot_label == "^2");
+static_assert(ctgrad::ipow_op<-12>::dot_label == "^-12");
+static_assert(ctgrad::ipow_op<100>::dot_label == "^100");
+static_assert(ctgrad::le_op::dot_label == "<=");
 
 }  // namespace

@@ -57,12 +57,12 @@ struct uses_slot {
     static constexpr bool value = depends_on<E, tslot<K>>;
 };
 
-/// Whether backward reads no value (sums and differences only): such a statement keeps
-/// nothing that a second backward could miss.
+/// Whether backward reads no value (sums and differences only, the op tags' `linear`): such a
+/// statement keeps nothing that a second backward could miss.
 template <class E> struct linear_statement_trait : std::bool_constant<is_variable<E> || is_constant<E>> {};
 template <class E> concept linear_statement = linear_statement_trait<E>::value;
-template <class Op, class A> struct linear_statement_trait<unary<Op, A>> : std::bool_constant<(CTGRAD_IS_SAME(Op, neg_op) || CTGRAD_IS_SAME(Op, sum_op) || CTGRAD_IS_SAME(Op, mean_op)) && linear_statement<A>> {};
-template <class Op, class L, class R> struct linear_statement_trait<binary<Op, L, R>> : std::bool_constant<(CTGRAD_IS_SAME(Op, add_op) || CTGRAD_IS_SAME(Op, sub_op)) && linear_statement<L> && linear_statement<R>> {};
+template <class Op, class A> struct linear_statement_trait<unary<Op, A>> : std::bool_constant<Op::linear && linear_statement<A>> {};
+template <class Op, class L, class R> struct linear_statement_trait<binary<Op, L, R>> : std::bool_constant<Op::linear && linear_statement<L> && linear_statement<R>> {};
 
 }  // namespace detail
 

@@ -20,36 +20,10 @@
 
 namespace ctgrad {
 
-/// 1 / a, as torch.reciprocal;  d/da = -r^2.  `2.0 / x` is `reciprocal(x) * 2.0`, as in PyTorch.
-struct reciprocal_op : detail::op_base<"reciprocal", notation::function> {
-    template <class T> static constexpr T value(T a) { return T(1) / a; }
-    template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_neg(make_mul(r, r)); }
-};
-
 namespace detail {
 
-template <class Op> inline constexpr std::string_view backward_name = "";
-template <> inline constexpr std::string_view backward_name<add_op> = "AddBackward0";
-template <> inline constexpr std::string_view backward_name<sub_op> = "SubBackward0";
-template <> inline constexpr std::string_view backward_name<mul_op> = "MulBackward0";
-template <> inline constexpr std::string_view backward_name<div_op> = "DivBackward0";
-template <> inline constexpr std::string_view backward_name<neg_op> = "NegBackward0";
-template <std::intmax_t N> inline constexpr std::string_view backward_name<ipow_op<N>> = "PowBackward0";
-template <> inline constexpr std::string_view backward_name<exp_op> = "ExpBackward0";
-template <> inline constexpr std::string_view backward_name<log_op> = "LogBackward0";
-template <> inline constexpr std::string_view backward_name<sin_op> = "SinBackward0";
-template <> inline constexpr std::string_view backward_name<cos_op> = "CosBackward0";
-template <> inline constexpr std::string_view backward_name<tan_op> = "TanBackward0";
-template <> inline constexpr std::string_view backward_name<tanh_op> = "TanhBackward0";
-template <> inline constexpr std::string_view backward_name<sqrt_op> = "SqrtBackward0";
-template <> inline constexpr std::string_view backward_name<sigmoid_op> = "SigmoidBackward0";
-template <> inline constexpr std::string_view backward_name<log1p_op> = "Log1PBackward0";
-template <> inline constexpr std::string_view backward_name<expm1_op> = "Expm1Backward0";
-template <> inline constexpr std::string_view backward_name<abs_op> = "AbsBackward0";
-template <> inline constexpr std::string_view backward_name<relu_op> = "ReluBackward0";
-template <> inline constexpr std::string_view backward_name<reciprocal_op> = "ReciprocalBackward0";
-template <> inline constexpr std::string_view backward_name<sum_op> = "SumBackward0";
-template <> inline constexpr std::string_view backward_name<mean_op> = "MeanBackward0";
+/// grad_fn.name() of an operation (its op tag's torch_backward, core/ops.hpp).
+template <class Op> inline constexpr std::string_view backward_name = Op::torch_backward;
 
 template <class T>
 bool is_number_slot(const targ<T>& a) { return !a.t; }
@@ -133,19 +107,17 @@ grad_fn describe_tensor(const targ<T>& a) {
     return {"torch::autograd::AccumulateGrad", static_cast<const void*>(a.t.get()), std::vector<grad_fn::edge>{}};
 }
 
-/// Whether PyTorch's backward function of E's last operation saves its result (exp, expm1,
-/// tan, tanh, sigmoid, sqrt, relu, and PowBackward1, a power with a tensor exponent): then
-/// modifying the result in place makes that backward raise.
+/// Whether PyTorch's backward function of E's last operation saves its result (its op tag's
+/// saves_result: exp, expm1, tan, tanh, sigmoid, sqrt, relu, and PowBackward1, a power with a
+/// tensor exponent): then modifying the result in place makes that backward raise.
 template <class E, class Args>
 bool saves_result(const Args& args) {
-    if constexpr (is_unary<E>) {
-        using Op = op_t<E>;
-        return CTGRAD_IS_SAME(Op, exp_op) || CTGRAD_IS_SAME(Op, expm1_op) || CTGRAD_IS_SAME(Op, tan_op) ||
-               CTGRAD_IS_SAME(Op, tanh_op) || CTGRAD_IS_SAME(Op, sigmoid_op) || CTGRAD_IS_SAME(Op, sqrt_op) ||
-               CTGRAD_IS_SAME(Op, relu_op);
-    } else if constexpr (is_binary<E> && CTGRAD_IS_SAME(op_t<E>, pow_op)) {
+    if constexpr (is_binary<E> && CTGRAD_IS_SAME(op_t<E>, pow_op)) {
+        // a number exponent makes it PowBackward0, which saves none
         if constexpr (is_variable<typename E::right_type>) return !is_number_slot(args[slot_count<typename E::left_type>]);
         else return true;
+    } else if constexpr (is_unary<E> || is_binary<E>) {
+        return op_t<E>::saves_result;
     } else {
         return false;
     }

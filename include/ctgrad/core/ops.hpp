@@ -7,6 +7,15 @@
 //   partial(a, r)            unary:  d op(a) / da as an expression of a and of the result r;
 //   partial_l(a, b, r),      binary: d op(a, b) / da and d op(a, b) / db.
 //   partial_r(a, b, r)
+//   torch_backward           the grad_fn name of the Tensor operation ("MulBackward0"); empty
+//                            for an operation Tensors do not have;
+//   saves_result             whether that PyTorch backward saves its result: changing the
+//                            result in place then makes backward raise;
+//   linear                   whether its backward reads no value (sums and differences): a
+//                            statement of such operations keeps nothing a second backward needs;
+//   dot_label                its label in a Graphviz picture (io/dot.hpp).
+// Adding an operation is adding a tag here (a reduction in core/reductions.hpp) and listing it
+// in `detail::all_ops` (core/reductions.hpp), whose entries test/static checks.
 // The partials are expressions, so the same formula serves symbolic `d` (with a, b, r the
 // operand and result expressions) and numeric reverse mode (with placeholders bound to values).
 // The reverse sweep (eval/dag.hpp) applies a partial p to the adjoint g as PyTorch's backward
@@ -20,6 +29,7 @@
 #include <ctgrad/core/build.hpp>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -35,6 +45,26 @@ struct op_base {
     static constexpr ctgrad::notation notation = Notation;
     static constexpr int precedence = Precedence;
 };
+
+/// "^N", the DOT label of a power with the exponent N, spelled at compile time.
+consteval std::size_t power_label_size(std::intmax_t n) {
+    std::size_t size = n < 0 ? 3 : 2;
+    for (std::uintmax_t u = n < 0 ? std::uintmax_t(0) - static_cast<std::uintmax_t>(n) : static_cast<std::uintmax_t>(n); u >= 10; u /= 10) ++size;
+    return size;
+}
+template <std::intmax_t N>
+inline constexpr static_string<power_label_size(N)> power_label = [] {
+    static_string<power_label_size(N)> s;
+    s.chars[0] = '^';
+    if (N < 0) s.chars[1] = '-';
+    std::uintmax_t u = N < 0 ? std::uintmax_t(0) - static_cast<std::uintmax_t>(N) : static_cast<std::uintmax_t>(N);
+    std::size_t k = s.size();
+    do {
+        s.chars[--k] = static_cast<char>('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    return s;
+}();
 }  // namespace detail
 
 // ---- arithmetic ----------------------------------------------------------------------
@@ -42,6 +72,10 @@ struct op_base {
 /// a + b;  d/da = 1, d/db = 1.
 struct add_op : detail::op_base<"+", notation::infix, 1> {
     static constexpr bool associative = true;
+    static constexpr std::string_view torch_backward = "AddBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = true;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a, T b) { return a + b; }
     template <class A, class B, class R> static constexpr auto partial_l(const A&, const B&, const R&) { return one; }
     template <class A, class B, class R> static constexpr auto partial_r(const A&, const B&, const R&) { return one; }
@@ -50,6 +84,10 @@ struct add_op : detail::op_base<"+", notation::infix, 1> {
 /// a - b;  d/da = 1, d/db = -1.
 struct sub_op : detail::op_base<"-", notation::infix, 1> {
     static constexpr bool associative = false;
+    static constexpr std::string_view torch_backward = "SubBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = true;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a, T b) { return a - b; }
     template <class A, class B, class R> static constexpr auto partial_l(const A&, const B&, const R&) { return one; }
     template <class A, class B, class R> static constexpr auto partial_r(const A&, const B&, const R&) { return constant<-1>{}; }
@@ -58,6 +96,10 @@ struct sub_op : detail::op_base<"-", notation::infix, 1> {
 /// a * b;  d/da = b, d/db = a.
 struct mul_op : detail::op_base<"*", notation::infix, 2> {
     static constexpr bool associative = true;
+    static constexpr std::string_view torch_backward = "MulBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a, T b) { return a * b; }
     template <class A, class B, class R> static constexpr auto partial_l(const A&, const B& b, const R&) { return b; }
     template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B&, const R&) { return a; }
@@ -67,6 +109,10 @@ struct mul_op : detail::op_base<"*", notation::infix, 2> {
 /// and -(a / b) / b does not overflow where a / b^2 would (a = b = 1e-200).
 struct div_op : detail::op_base<"/", notation::infix, 2> {
     static constexpr bool associative = false;
+    static constexpr std::string_view torch_backward = "DivBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a, T b) { return a / b; }
     template <class A, class B, class R> static constexpr auto partial_l(const A&, const B& b, const R&) { return make_div(one, b); }
     template <class A, class B, class R> static constexpr auto partial_r(const A&, const B& b, const R& r) {
@@ -76,6 +122,10 @@ struct div_op : detail::op_base<"/", notation::infix, 2> {
 
 /// -a;  d/da = -1.
 struct neg_op : detail::op_base<"-", notation::prefix, 3> {
+    static constexpr std::string_view torch_backward = "NegBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = true;
+    static constexpr std::string_view dot_label = "neg";
     template <class T> static constexpr T value(T a) { return -a; }
     template <class A, class R> static constexpr auto partial(const A&, const R&) { return constant<-1>{}; }
 };
@@ -85,6 +135,10 @@ template <std::intmax_t N>
 struct ipow_op : detail::op_base<"^", notation::power, 4> {
     static constexpr std::intmax_t exponent = N;
     static constexpr std::uint64_t hash_seed = detail::mix(detail::fnv1a("^"), static_cast<std::uint64_t>(N));
+    static constexpr std::string_view torch_backward = "PowBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = detail::power_label<N>.view();  // "^3"
     template <class T> static constexpr T value(T a) {
         if constexpr (N < 0) return T(1) / ipow_op<-N>::value(a);
         else if constexpr (N == 0) return T(1);
@@ -103,6 +157,11 @@ struct ipow_op : detail::op_base<"^", notation::power, 4> {
 /// a^b;  d/da = b a^(b-1), masked where b == 0; d/db = log(a) a^b, 0 where a == 0 and b >= 0
 /// (PyTorch's masks: d/da selects 0 whatever flows in, d/db is a factor 0).
 struct pow_op : detail::op_base<"^", notation::power, 4> {
+    // A number exponent gives PowBackward0, which saves no result (see autograd/torch_names.hpp).
+    static constexpr std::string_view torch_backward = "PowBackward1";
+    static constexpr bool saves_result = true;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a, T b) { using std::pow; return pow(a, b); }
     template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& b, const R&);
     template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B&, const R& r);
@@ -112,24 +171,40 @@ struct pow_op : detail::op_base<"^", notation::power, 4> {
 
 /// exp(a);  d/da = exp(a) = r.
 struct exp_op : detail::op_base<"exp", notation::function> {
+    static constexpr std::string_view torch_backward = "ExpBackward0";
+    static constexpr bool saves_result = true;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::exp; return exp(a); }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) { return r; }
 };
 
 /// log(a);  d/da = 1 / a.
 struct log_op : detail::op_base<"log", notation::function> {
+    static constexpr std::string_view torch_backward = "LogBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::log; return log(a); }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, a); }
 };
 
 /// sin(a);  d/da = cos(a).
 struct sin_op : detail::op_base<"sin", notation::function> {
+    static constexpr std::string_view torch_backward = "SinBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::sin; return sin(a); }
     template <class A, class R> static constexpr auto partial(const A& a, const R&);
 };
 
 /// cos(a);  d/da = -sin(a).
 struct cos_op : detail::op_base<"cos", notation::function> {
+    static constexpr std::string_view torch_backward = "CosBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::cos; return cos(a); }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_neg(make_unary<sin_op>(a));
@@ -141,18 +216,30 @@ constexpr auto sin_op::partial(const A& a, const R&) { return make_unary<cos_op>
 
 /// tan(a);  d/da = 1 + tan(a)^2 = 1 + r^2.
 struct tan_op : detail::op_base<"tan", notation::function> {
+    static constexpr std::string_view torch_backward = "TanBackward0";
+    static constexpr bool saves_result = true;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::tan; return tan(a); }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_add(one, make_ipow<2>(r)); }
 };
 
 /// tanh(a);  d/da = 1 - tanh(a)^2 = 1 - r^2.
 struct tanh_op : detail::op_base<"tanh", notation::function> {
+    static constexpr std::string_view torch_backward = "TanhBackward0";
+    static constexpr bool saves_result = true;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::tanh; return tanh(a); }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_sub(one, make_ipow<2>(r)); }
 };
 
 /// sqrt(a);  d/da = 1 / (2 sqrt(a)) = 1 / (2 r).
 struct sqrt_op : detail::op_base<"sqrt", notation::function> {
+    static constexpr std::string_view torch_backward = "SqrtBackward0";
+    static constexpr bool saves_result = true;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::sqrt; return sqrt(a); }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) {
         return make_div(one, make_mul(constant<2>{}, r));
@@ -162,6 +249,10 @@ struct sqrt_op : detail::op_base<"sqrt", notation::function> {
 /// sigmoid(a) = 1 / (1 + exp(-a));  d/da = r (1 - r).  PyTorch's formula: exp(-a) overflows
 /// to inf below a = -88.7 (float) or -709.8 (double), where sigmoid is then exactly 0.
 struct sigmoid_op : detail::op_base<"sigmoid", notation::function> {
+    static constexpr std::string_view torch_backward = "SigmoidBackward0";
+    static constexpr bool saves_result = true;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) {
         using std::exp;
         return T(1) / (T(1) + exp(-a));
@@ -171,30 +262,62 @@ struct sigmoid_op : detail::op_base<"sigmoid", notation::function> {
 
 /// log1p(a) = log(1 + a);  d/da = 1 / (1 + a).
 struct log1p_op : detail::op_base<"log1p", notation::function> {
+    static constexpr std::string_view torch_backward = "Log1PBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::log1p; return log1p(a); }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, make_add(one, a)); }
 };
 
 /// expm1(a) = exp(a) - 1;  d/da = exp(a).
 struct expm1_op : detail::op_base<"expm1", notation::function> {
+    static constexpr std::string_view torch_backward = "Expm1Backward0";
+    static constexpr bool saves_result = true;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static T value(T a) { using std::expm1; return expm1(a); }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<exp_op>(a); }
 };
 
+/// 1 / a, as torch.reciprocal;  d/da = -r^2.  `2.0 / x` is `reciprocal(x) * 2.0`, as in PyTorch.
+/// Made by the Tensor layer only: an expression writes 1 / a.
+struct reciprocal_op : detail::op_base<"reciprocal", notation::function> {
+    // PyTorch's ReciprocalBackward0 saves its result; ctgrad does not check it.
+    static constexpr std::string_view torch_backward = "ReciprocalBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
+    template <class T> static constexpr T value(T a) { return T(1) / a; }
+    template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_neg(make_mul(r, r)); }
+};
+
 /// sign(a) in {-1, 0, 1};  d/da = 0 (almost everywhere).  The derivative of abs.
 struct sign_op : detail::op_base<"sign", notation::function> {
+    static constexpr std::string_view torch_backward = "";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a) { return T((a > T(0)) - (a < T(0))); }
     template <class A, class R> static constexpr auto partial(const A&, const R&) { return zero; }
 };
 
 /// abs(a);  d/da = sign(a)  (0 at a = 0, as in PyTorch).
 struct abs_op : detail::op_base<"abs", notation::function> {
+    static constexpr std::string_view torch_backward = "AbsBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a) { return a < T(0) ? -a : a; }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<sign_op>(a); }
 };
 
 /// step(a) = 1 if a > 0 else 0;  d/da = 0 (almost everywhere).
 struct step_op : detail::op_base<"step", notation::function> {
+    static constexpr std::string_view torch_backward = "";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a) { return a > T(0) ? T(1) : T(0); }
     template <class A, class R> static constexpr auto partial(const A&, const R&) { return zero; }
 };
@@ -206,6 +329,10 @@ struct step_op : detail::op_base<"step", notation::function> {
 template <fixed_string Name, int Precedence, class Test>
 struct condition_op : detail::op_base<Name, notation::infix, Precedence> {
     static constexpr bool associative = false;
+    static constexpr std::string_view torch_backward = "";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = Name.view();
     template <class T> static constexpr T value(T a, T b) { return Test{}(a, b) ? T(1) : T(0); }
     template <class A, class B, class R> static constexpr auto partial_l(const A&, const B&, const R&) { return zero; }
     template <class A, class B, class R> static constexpr auto partial_r(const A&, const B&, const R&) { return zero; }
@@ -228,6 +355,10 @@ struct and_op : condition_op<"&&", -1, detail::test_and> {};
 /// where(c, 0, v): 0 where the condition c holds (c != 0), else v; printed as torch.where.
 /// d/dv = where(c, 0, 1): a masked partial, which the reverse sweep applies as a select.
 struct where_op : detail::op_base<"where", notation::function> {
+    static constexpr std::string_view torch_backward = "";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T c, T v) { return c != T(0) ? T(0) : v; }
     template <class C, class V, class R> static constexpr auto partial_l(const C&, const V&, const R&) { return zero; }
     template <class C, class V, class R> static constexpr auto partial_r(const C& c, const V&, const R&);
@@ -274,6 +405,10 @@ constexpr auto where_op::partial_r(const C& c, const V&, const R&) { return make
 /// relu(a) = max(a, 0), nan for nan and -0 for -0 (PyTorch's clamp_min);  d/da = where(a <= 0, 0, 1):
 /// nothing passes where a <= 0, whatever flows in (PyTorch's threshold_backward).
 struct relu_op : detail::op_base<"relu", notation::function> {
+    static constexpr std::string_view torch_backward = "ReluBackward0";
+    static constexpr bool saves_result = true;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a) { return a < T(0) ? T(0) : a; }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_where(make_le(a, zero), one); }
 };

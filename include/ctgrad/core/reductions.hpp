@@ -7,21 +7,39 @@
 
 #include <ctgrad/core/operators.hpp>
 
+#include <string_view>
+
 namespace ctgrad {
 
 /// sum_i a_i;  d/dx sum(a) = sum(d a / dx).
 struct sum_op : detail::op_base<"sum", notation::function> {
     static constexpr bool reduction = true;
+    static constexpr std::string_view torch_backward = "SumBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = true;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a) { return a; }  // one element
 };
 
 /// (1/n) sum_i a_i;  d/dx mean(a) = mean(d a / dx).  The mean of no elements is NaN, as in PyTorch.
 struct mean_op : detail::op_base<"mean", notation::function> {
     static constexpr bool reduction = true;
+    static constexpr std::string_view torch_backward = "MeanBackward0";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = true;
+    static constexpr std::string_view dot_label = name;
     template <class T> static constexpr T value(T a) { return a; }  // one element
 };
 
 namespace detail {
+template <class... Ops> struct op_list {};
+
+/// Every op tag (a power ipow_op<N> by ipow_op<2>): test/static checks that each has what
+/// core/ops.hpp lists.
+using all_ops = op_list<add_op, sub_op, mul_op, div_op, neg_op, ipow_op<2>, pow_op, exp_op, log_op, sin_op, cos_op, tan_op,
+                        tanh_op, sqrt_op, sigmoid_op, log1p_op, expm1_op, reciprocal_op, sign_op, abs_op, step_op, le_op,
+                        ge_op, eq_op, and_op, where_op, relu_op, sum_op, mean_op>;
+
 template <class E> struct is_reduction_trait : std::bool_constant<false> {};
 template <class E> concept is_reduction = is_reduction_trait<E>::value;
 template <class A> struct is_reduction_trait<unary<sum_op, A>> : std::bool_constant<true> {};

@@ -60,16 +60,9 @@ private:
     std::size_t count_ = 0;
 };
 
-template <class Op> struct is_ipow_op_trait : std::bool_constant<false> {};
-template <class Op> concept is_ipow_op = is_ipow_op_trait<Op>::value;
-template <std::intmax_t N> struct is_ipow_op_trait<ipow_op<N>> : std::bool_constant<true> {};
-
+/// An operation's node label: its op tag's dot_label ("neg", "^2", "sin").
 template <class Op>
-std::string op_label() {
-    if constexpr (is_ipow_op<Op>) return "^" + std::to_string(Op::exponent);
-    else if constexpr (CTGRAD_IS_SAME(Op, neg_op)) return "neg";
-    else return std::string(Op::name);
-}
+std::string op_label() { return std::string(Op::dot_label); }
 
 template <class N> inline constexpr char type_key = 0;
 
