@@ -29,7 +29,7 @@ T hand_step(const arrays<T>& d, T& w, T& b, T lr);
 template <class T>
 void bm_hand(benchmark::State& state, const arrays<T>* d);
 
-/// The hand loop's partial-sum shapes and the flags its file was compiled with.
+/// The hand loop's partial sums per quantity and the flags its file was compiled with.
 const char* hand_variant();
 const char* hand_flags();
 
