@@ -26,21 +26,7 @@ struct expr_tag {};
 template <class E>
 concept expression = CTGRAD_IS_BASE_OF(detail::expr_tag, std::remove_cvref_t<E>);
 
-template <class E, class... Bindings>
-constexpr auto evaluate(const E& e, const Bindings&... bindings);
-
 namespace detail {
-/// Compile-time checks (eval/context.hpp): true when the bindings suit `E`; otherwise one
-/// static_assert names the mistake, and the caller returns `failed_value`, so that no second
-/// error follows.
-template <class E, class... Bindings>
-consteval bool check_evaluation();
-template <class E, class... Bindings>
-constexpr auto failed_value();
-/// `evaluate` after the checks (eval/evaluate.hpp).
-template <class E, class... Bindings>
-constexpr auto evaluate_checked(const E& e, const Bindings&... bindings);
-
 /// False, but only once instantiated: the condition of a static_assert in a template that is
 /// a mistake to use. Its arguments show in the compiler's message.
 template <class...>
@@ -74,11 +60,10 @@ template <class E> using readable = typename readable_trait<E>::type;
 /// Common base of all nodes: evaluation with named bindings, `f(x = 1.0, y = 2.0)`.
 template <class Derived>
 struct expr_base : detail::expr_tag {
+    /// Declared here and defined by eval/evaluate.hpp (as `evaluate(f, bindings...)`), so that
+    /// the nodes depend on no evaluator.
     template <class... Bindings>
-    constexpr auto operator()(const Bindings&... bindings) const {
-        if constexpr (!detail::check_evaluation<Derived, Bindings...>()) return detail::failed_value<Derived, Bindings...>();
-        else return detail::evaluate_checked(static_cast<const Derived&>(*this), bindings...);
-    }
+    constexpr auto operator()(const Bindings&... bindings) const;
 
     /// A mistake: an expression has derivatives, not a backward pass.
     template <class... Args>

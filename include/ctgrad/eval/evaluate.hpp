@@ -11,6 +11,20 @@
 
 namespace ctgrad {
 
+namespace detail {
+/// `evaluate` after the checks.
+template <class E, class... Bindings>
+constexpr auto evaluate_checked(const E& e, const Bindings&... bindings) {
+    if constexpr (!(std::is_arithmetic<typename binding_traits<Bindings>::value_type>::value && ...)) {
+        return evaluate_arrays(e, bindings...);
+    } else {
+        using T = evaluation_scalar<typename binding_traits<Bindings>::value_type...>;
+        const auto map = make_binding_map<typename binding_traits<Bindings>::key...>(bindings.value...);
+        return dag_eval(e, scalar_context<T, std::remove_cvref_t<decltype(map)>>{map});
+    }
+}
+}  // namespace detail
+
 /// The value of `e` with each variable bound by name: `evaluate(f, x = 1.0, y = 2.0)`, also
 /// written `f(x = 1.0, y = 2.0)`. Each distinct subexpression is computed once (eval/dag.hpp).
 /// Constexpr when the expression needs only + - * / and
@@ -23,18 +37,14 @@ constexpr auto evaluate(const E& e, const Bindings&... bindings) {
     else return detail::evaluate_checked(e, bindings...);
 }
 
-namespace detail {
-template <class E, class... Bindings>
-constexpr auto evaluate_checked(const E& e, const Bindings&... bindings) {
-    if constexpr (!(std::is_arithmetic<typename binding_traits<Bindings>::value_type>::value && ...)) {
-        return evaluate_arrays(e, bindings...);
-    } else {
-        using T = evaluation_scalar<typename binding_traits<Bindings>::value_type...>;
-        const auto map = make_binding_map<typename binding_traits<Bindings>::key...>(bindings.value...);
-        return dag_eval(e, scalar_context<T, std::remove_cvref_t<decltype(map)>>{map});
-    }
+/// `f(x = 1.0, y = 2.0)`, declared in core/expr.hpp: `evaluate`, with its checks here (not one
+/// call deeper) so that a mistake's sentence comes after the same chain of calls.
+template <class Derived>
+template <class... Bindings>
+constexpr auto expr_base<Derived>::operator()(const Bindings&... bindings) const {
+    if constexpr (!detail::check_evaluation<Derived, Bindings...>()) return detail::failed_value<Derived, Bindings...>();
+    else return detail::evaluate_checked(static_cast<const Derived&>(*this), bindings...);
 }
-}  // namespace detail
 
 }  // namespace ctgrad
 
