@@ -2,7 +2,7 @@
 //
 // C++ twin of examples/pytorch/challenge_no_grad.py: it prints the same lines, except the
 // lines starting with "# ", which explain the result. Usage: challenge_no_grad [--dot DIR]
-#include <ctgrad/io/dot.hpp>
+#include <ctgrad/autograd/dot.hpp>
 #include <ctgrad/tensor.hpp>
 
 #include "dot_option.hpp"

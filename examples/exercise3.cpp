@@ -3,7 +3,7 @@
 // C++ twin of examples/pytorch/exercise3.py: it prints the same lines, except the lines
 // starting with "# ", which explain the result. Usage: exercise3 [--dot DIR]
 #include <ctgrad/ctgrad.hpp>
-#include <ctgrad/io/dot.hpp>
+#include <ctgrad/autograd/dot.hpp>
 
 #include "dot_option.hpp"
 

@@ -14,11 +14,15 @@
 #include <ctgrad/core/operators.hpp>
 #include <ctgrad/core/reductions.hpp>
 #include <ctgrad/diff/derivative.hpp>
+#include <ctgrad/eval/simd.hpp>
+#include <ctgrad/eval/loop.hpp>
 #include <ctgrad/eval/context.hpp>
 #include <ctgrad/eval/dag.hpp>
 #include <ctgrad/eval/fused.hpp>
 #include <ctgrad/eval/evaluate.hpp>
 #include <ctgrad/io/to_string.hpp>
+#include <ctgrad/io/python_repr.hpp>
+#include <ctgrad/io/dot.hpp>
 #include <ctgrad/autograd/format.hpp>
 #include <ctgrad/autograd/grad_mode.hpp>
 #include <ctgrad/autograd/random.hpp>
@@ -32,6 +36,7 @@
 #include <ctgrad/autograd/statement.hpp>
 #include <ctgrad/autograd/tensor.hpp>
 #include <ctgrad/autograd/print.hpp>
+#include <ctgrad/autograd/dot.hpp>
 #include <ctgrad/autograd/misuse.hpp>
 #include <ctgrad/tensor.hpp>
 

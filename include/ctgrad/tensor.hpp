@@ -1,4 +1,5 @@
-// ctgrad's runtime autograd layer: Tensor, no_grad, manual_seed/randn and Python-style print.
+// ctgrad's runtime autograd layer: Tensor, no_grad, manual_seed/randn, Python-style print and
+// Graphviz pictures (of tensor statements, and of expressions: io/dot.hpp).
 //
 // The headers are included directly, in the order of their dependencies, so that the chain of
 // includes a compiler prints before an error stays short (see ctgrad.hpp).
@@ -18,7 +19,11 @@
 #include <ctgrad/autograd/statement_eval.hpp>
 #include <ctgrad/autograd/statement.hpp>
 #include <ctgrad/autograd/tensor.hpp>
+#include <ctgrad/io/python_repr.hpp>
 #include <ctgrad/autograd/print.hpp>
+#include <ctgrad/io/to_string.hpp>
+#include <ctgrad/io/dot.hpp>
+#include <ctgrad/autograd/dot.hpp>
 #include <ctgrad/autograd/misuse.hpp>
 
 #endif

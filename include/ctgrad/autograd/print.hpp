@@ -4,10 +4,8 @@
 #define CTGRAD_AUTOGRAD_PRINT_HPP
 
 #include <ctgrad/autograd/tensor.hpp>
+#include <ctgrad/io/python_repr.hpp>
 
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -15,41 +13,6 @@
 #include <type_traits>
 
 namespace ctgrad {
-
-/// Python's repr(float): the shortest digits that read back the same double, in fixed
-/// notation for exponents -4 to 15 and scientific notation otherwise (`1e-05`, `1e+16`).
-inline std::string python_repr(double v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-    std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));  // e.g. -1.2345e-05
-    std::string sign;
-    if (sci.front() == '-') {
-        sign = "-";
-        sci.remove_prefix(1);
-    }
-    const std::size_t e = sci.find('e');
-    std::string digits;
-    for (char c : sci.substr(0, e))
-        if (c != '.') digits += c;
-    const int exponent = std::atoi(std::string(sci.substr(e + 1)).c_str());
-    if (exponent >= -4 && exponent < 16) {
-        std::string out;
-        if (exponent < 0) {
-            out = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
-        } else {
-            const auto point = static_cast<std::size_t>(exponent) + 1;
-            if (digits.size() <= point) out = digits + std::string(point - digits.size(), '0') + ".0";
-            else out = digits.substr(0, point) + "." + digits.substr(point);
-        }
-        return sign + out;
-    }
-    std::string mantissa = digits.substr(0, 1);
-    if (digits.size() > 1) mantissa += "." + digits.substr(1);
-    const int a = std::abs(exponent);
-    return sign + mantissa + (exponent < 0 ? "e-" : "e+") + (a < 10 ? "0" : "") + std::to_string(a);
-}
 
 /// The text Python's print shows for one value.
 template <class V>
