@@ -38,7 +38,10 @@ public:
         return s + "]";
     }
     friend bool operator==(const tensor_size& a, const tensor_size& b) {
-        return a.rank_ == b.rank_ && std::equal(a.dims_.begin(), a.dims_.begin() + a.rank_, b.dims_.begin());
+        if (a.rank_ != b.rank_) return false;
+        for (std::size_t i = 0; i != a.rank_; ++i)  // not std::equal: a call to memcmp for two numbers
+            if (a.dims_[i] != b.dims_[i]) return false;
+        return true;
     }
     friend std::ostream& operator<<(std::ostream& os, const tensor_size& s) { return os << "torch.Size(" << s.str() << ")"; }
 

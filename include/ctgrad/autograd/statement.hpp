@@ -153,9 +153,13 @@ public:
     /// A Tensor with the values that does not require grad.
     [[nodiscard]] basic_tensor<T> detach() const;
 
-    auto sum() const;
-    auto mean() const;
-    template <class P> auto pow(const P& p) const;
+    auto sum() const&;
+    auto mean() const&;
+    template <class P> auto pow(const P& p) const&;
+    // On a temporary (`pow(y_pred - y, 2_c).mean()`), the result takes over its slots.
+    auto sum() &&;
+    auto mean() &&;
+    template <class P> auto pow(const P& p) &&;
 
     // ---- implementation --------------------------------------------------------------
 

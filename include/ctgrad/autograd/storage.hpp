@@ -169,7 +169,7 @@ public:
     template <class Inputs>
     void lock_direct_leaves(const Inputs& inputs) {
         if (buffer_leaves_) return;
-        std::array<tensor_impl<T>*, 64> leaves{};
+        std::array<tensor_impl<T>*, 64> leaves;  // [0, n) is used: no need to clear 512 bytes per pass
         std::size_t n = 0;
         for (const targ<T>& a : inputs)
             if (a.grad && a.t && !a.t->grad_fn && n != leaves.size()) leaves[n++] = a.t.get();
@@ -287,7 +287,7 @@ private:
     std::vector<item> items_;
     std::unordered_map<const tensor_impl<T>*, std::size_t> index_;
     std::vector<std::pair<std::uint64_t, std::size_t>> ready_;  ///< a max-heap by sequence_nr
-    std::array<std::mutex*, 64> locked_{};
+    std::array<std::mutex*, 64> locked_;  ///< [0, locked_count_) is used
     std::size_t locked_count_ = 0;
     bool retain_graph_;
     bool buffer_leaves_ = false;

@@ -247,18 +247,31 @@ tensor_expr<T, tslot<0>, 1> number_operand(N n) {
     return e;
 }
 
+/// How the operators pass an operand on: a number by value, a tensor by const reference, a
+/// statement by const reference or, when it is a temporary (a part of a longer statement),
+/// as an rvalue whose slots the result takes over without copying them. So each function
+/// below is instantiated once per operand type, not once per reference kind.
+template <class X>
+CTGRAD_ALWAYS_INLINE decltype(auto) pass(X&& x) {
+    using D = std::remove_cvref_t<X>;
+    if constexpr (std::is_arithmetic<D>::value) return D(x);
+    else if constexpr (is_tensor_v<D> || std::is_lvalue_reference<X>::value) return static_cast<const D&>(x);
+    else return static_cast<D&&>(x);
+}
+
 /// A statement's operand as a statement. A reduced statement is evaluated first unless
 /// `KeepReduced` (it meets only numbers and unary functions, which stay in one loop).
 template <class T, bool KeepReduced, class X>
-auto operand(const X& x) {
-    if constexpr (std::is_arithmetic<X>::value) {
+auto operand(X&& x) {
+    using D = std::remove_cvref_t<X>;
+    if constexpr (std::is_arithmetic<D>::value) {
         return number_operand<T>(x);
-    } else if constexpr (is_tensor_v<X>) {
+    } else if constexpr (is_tensor_v<D>) {
         return leaf_operand(x);
-    } else if constexpr (X::reduced && !KeepReduced) {
+    } else if constexpr (D::reduced && !KeepReduced) {
         return leaf_operand(basic_tensor<T>(x));
     } else {
-        return x;
+        return D(static_cast<X&&>(x));
     }
 }
 
@@ -271,28 +284,35 @@ Expr finish(Expr e) {
 }
 
 template <class Op, class X>
-auto make_unary_statement(const X& x);
+auto make_unary_statement(X&& x);
 
-template <class Op, class A, class B>
-auto make_binary(const A& a, const B& b) {
+/// Whether two operands do not mix float and double tensors.
+template <class A, class B>
+inline constexpr bool operands_share_dtype = !(tensor_like<A> && tensor_like<B>) ||
+                                   std::is_same_v<typename scalar_of<A>::type, typename scalar_of<B>::type>;
+
+template <class Op, class A0, class B0>
+auto make_binary(A0&& a, B0&& b) {
+    using A = std::remove_cvref_t<A0>;
+    using B = std::remove_cvref_t<B0>;
     if constexpr (CTGRAD_IS_SAME(Op, div_op) && std::is_arithmetic<A>::value) {
-        return make_binary<mul_op>(make_unary_statement<reciprocal_op>(b), a);  // PyTorch's rdiv
+        return make_binary<mul_op>(make_unary_statement<reciprocal_op>(static_cast<B0&&>(b)), a);  // PyTorch's rdiv
+    } else if constexpr (!operands_share_dtype<A, B>) {
+        static_assert(operands_share_dtype<A, B>, "ctgrad: both tensors of an operation must have the same dtype (float or double)");
+        return operand<typename scalar_of<A>::type, false>(static_cast<A0&&>(a));  // no further errors
     } else {
         using T = tensor_scalar_t<A, B>;
-        static_assert(!(tensor_like<A> && tensor_like<B>) ||
-                          CTGRAD_IS_SAME(typename scalar_of<A>::type, typename scalar_of<B>::type),
-                      "ctgrad: both tensors of an operation must have the same dtype (float or double)");
         constexpr bool a_number = std::is_arithmetic<A>::value;
         constexpr bool b_number = std::is_arithmetic<B>::value;
-        const auto ea = operand<T, b_number>(a);
-        const auto eb = operand<T, a_number>(b);
+        auto ea = operand<T, b_number>(static_cast<A0&&>(a));
+        auto eb = operand<T, a_number>(static_cast<B0&&>(b));
         using EA = typename std::remove_cvref_t<decltype(ea)>::expression_type;
         using EB = typename std::remove_cvref_t<decltype(eb)>::expression_type;
         constexpr std::size_t LA = std::remove_cvref_t<decltype(ea)>::slots;
         constexpr std::size_t LB = std::remove_cvref_t<decltype(eb)>::slots;
         tensor_expr<T, binary<Op, EA, shift_t<EB, LA>>, LA + LB> out;
-        std::copy(ea.args.begin(), ea.args.end(), out.args.begin());
-        std::copy(eb.args.begin(), eb.args.end(), out.args.begin() + LA);
+        std::move(ea.args.begin(), ea.args.end(), out.args.begin());
+        std::move(eb.args.begin(), eb.args.end(), out.args.begin() + LA);
         if constexpr (a_number) {
             out.shape_ = eb.shape_;
             out.domain = eb.domain;
@@ -305,34 +325,34 @@ auto make_binary(const A& a, const B& b) {
             for (const tensor_size& s : {ea.shape_, eb.shape_})
                 if (s.numel() != out.domain && s.numel() != 1) throw_unsupported_broadcast(s, out.shape_);
         }
-        return finish(out);
+        return finish(std::move(out));
     }
 }
 
 template <class Op, class X>
-auto make_unary_statement(const X& x) {
-    using T = typename scalar_of<X>::type;
-    const auto ex = operand<T, true>(x);
+auto make_unary_statement(X&& x) {
+    using T = typename scalar_of<std::remove_cvref_t<X>>::type;
+    auto ex = operand<T, true>(static_cast<X&&>(x));
     using EX = typename std::remove_cvref_t<decltype(ex)>::expression_type;
     constexpr std::size_t LX = std::remove_cvref_t<decltype(ex)>::slots;
     tensor_expr<T, unary<Op, EX>, LX> out;
-    out.args = ex.args;
+    out.args = std::move(ex.args);
     out.shape_ = ex.shape_;
     out.domain = ex.domain;
-    return finish(out);
+    return finish(std::move(out));
 }
 
 template <class Op, class X>
-auto make_reduction_statement(const X& x) {
-    using T = typename scalar_of<X>::type;
-    const auto ex = operand<T, false>(x);  // a reduced statement is evaluated first
+auto make_reduction_statement(X&& x) {
+    using T = typename scalar_of<std::remove_cvref_t<X>>::type;
+    auto ex = operand<T, false>(static_cast<X&&>(x));  // a reduced statement is evaluated first
     using EX = typename std::remove_cvref_t<decltype(ex)>::expression_type;
     constexpr std::size_t LX = std::remove_cvref_t<decltype(ex)>::slots;
     tensor_expr<T, unary<Op, EX>, LX> out;
-    out.args = ex.args;
+    out.args = std::move(ex.args);
     out.shape_ = tensor_size{};
     out.domain = ex.domain;
-    return finish(out);
+    return finish(std::move(out));
 }
 
 template <class A, class B>
@@ -341,27 +361,31 @@ concept tensor_operands = (tensor_like<A> && (tensor_like<B> || std::is_arithmet
 
 }  // namespace detail
 
-template <class A, class B> requires detail::tensor_operands<A, B>
-auto operator+(const A& a, const B& b) { return detail::make_binary<add_op>(a, b); }
-template <class A, class B> requires detail::tensor_operands<A, B>
-auto operator-(const A& a, const B& b) { return detail::make_binary<sub_op>(a, b); }
-template <class A, class B> requires detail::tensor_operands<A, B>
-auto operator*(const A& a, const B& b) { return detail::make_binary<mul_op>(a, b); }
-template <class A, class B> requires detail::tensor_operands<A, B>
-auto operator/(const A& a, const B& b) { return detail::make_binary<div_op>(a, b); }
-template <tensor_like A>
-auto operator-(const A& a) { return detail::make_unary_statement<neg_op>(a); }
+template <class A, class B> requires detail::tensor_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+auto operator+(A&& a, B&& b) { return detail::make_binary<add_op>(detail::pass(static_cast<A&&>(a)), detail::pass(static_cast<B&&>(b))); }
+template <class A, class B> requires detail::tensor_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+auto operator-(A&& a, B&& b) { return detail::make_binary<sub_op>(detail::pass(static_cast<A&&>(a)), detail::pass(static_cast<B&&>(b))); }
+template <class A, class B> requires detail::tensor_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+auto operator*(A&& a, B&& b) { return detail::make_binary<mul_op>(detail::pass(static_cast<A&&>(a)), detail::pass(static_cast<B&&>(b))); }
+template <class A, class B> requires detail::tensor_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+auto operator/(A&& a, B&& b) { return detail::make_binary<div_op>(detail::pass(static_cast<A&&>(a)), detail::pass(static_cast<B&&>(b))); }
+template <class A> requires tensor_like<A>
+auto operator-(A&& a) { return detail::make_unary_statement<neg_op>(detail::pass(static_cast<A&&>(a))); }
 
 /// pow(t, 2_c): the exponent known at compile time (computed by multiplications).
+// pow takes const references: the core's pow(const A&, const B&), unconstrained so that its
+// misuse message can name it, would be as good a match as a forwarding reference.
 template <tensor_like A, std::intmax_t N>
 auto pow(const A& a, constant<N, 1>) { return detail::make_unary_statement<ipow_op<N>>(a); }
+template <class T, class E, std::size_t L, std::intmax_t N>
+auto pow(tensor_expr<T, E, L>&& a, constant<N, 1>) { return detail::make_unary_statement<ipow_op<N>>(std::move(a)); }
 /// pow(t, 2.5), pow(t, u), pow(2., t): torch.pow.
 template <class A, class B> requires detail::tensor_operands<A, B>
-auto pow(const A& a, const B& b) { return detail::make_binary<pow_op>(a, b); }
+auto pow(const A& a, const B& b) { return detail::make_binary<pow_op>(detail::pass(a), detail::pass(b)); }
 
 #define CTGRAD_DETAIL_TENSOR_FUNCTION(fn)                                                   \
-    template <tensor_like A>                                                                \
-    auto fn(const A& a) { return detail::make_unary_statement<fn##_op>(a); }
+    template <class A> requires tensor_like<A>                                              \
+    auto fn(A&& a) { return detail::make_unary_statement<fn##_op>(detail::pass(static_cast<A&&>(a))); }
 CTGRAD_DETAIL_TENSOR_FUNCTION(exp)
 CTGRAD_DETAIL_TENSOR_FUNCTION(log)
 CTGRAD_DETAIL_TENSOR_FUNCTION(sin)
@@ -378,10 +402,10 @@ CTGRAD_DETAIL_TENSOR_FUNCTION(reciprocal)
 #undef CTGRAD_DETAIL_TENSOR_FUNCTION
 
 /// torch.sum / torch.mean of all elements: a 0-dimensional result.
-template <tensor_like A>
-auto sum(const A& a) { return detail::make_reduction_statement<sum_op>(a); }
-template <tensor_like A>
-auto mean(const A& a) { return detail::make_reduction_statement<mean_op>(a); }
+template <class A> requires tensor_like<A>
+auto sum(A&& a) { return detail::make_reduction_statement<sum_op>(detail::pass(static_cast<A&&>(a))); }
+template <class A> requires tensor_like<A>
+auto mean(A&& a) { return detail::make_reduction_statement<mean_op>(detail::pass(static_cast<A&&>(a))); }
 
 template <class T>
 auto basic_tensor<T>::sum() const { return ctgrad::sum(*this); }
@@ -391,12 +415,19 @@ template <class T>
 template <class P>
 auto basic_tensor<T>::pow(const P& p) const { return ctgrad::pow(*this, p); }
 template <class T, class E, std::size_t L>
-auto tensor_expr<T, E, L>::sum() const { return ctgrad::sum(*this); }
+auto tensor_expr<T, E, L>::sum() const& { return ctgrad::sum(*this); }
 template <class T, class E, std::size_t L>
-auto tensor_expr<T, E, L>::mean() const { return ctgrad::mean(*this); }
+auto tensor_expr<T, E, L>::mean() const& { return ctgrad::mean(*this); }
 template <class T, class E, std::size_t L>
 template <class P>
-auto tensor_expr<T, E, L>::pow(const P& p) const { return ctgrad::pow(*this, p); }
+auto tensor_expr<T, E, L>::pow(const P& p) const& { return ctgrad::pow(*this, p); }
+template <class T, class E, std::size_t L>
+auto tensor_expr<T, E, L>::sum() && { return ctgrad::sum(std::move(*this)); }
+template <class T, class E, std::size_t L>
+auto tensor_expr<T, E, L>::mean() && { return ctgrad::mean(std::move(*this)); }
+template <class T, class E, std::size_t L>
+template <class P>
+auto tensor_expr<T, E, L>::pow(const P& p) && { return ctgrad::pow(std::move(*this), p); }
 
 template <class T, class E, std::size_t L>
 basic_tensor<T> tensor_expr<T, E, L>::grad() const {
@@ -424,7 +455,7 @@ template <class T>
 template <class Op, class R>
 basic_tensor<T>& basic_tensor<T>::inplace(const R& r) {
     check_inplace();
-    auto e = detail::make_binary<Op>(*this, r);
+    auto e = detail::make_binary<Op>(detail::pass(*this), detail::pass(r));
     if (!(e.shape() == shape()))
         throw error("output with shape " + shape().str() + " doesn't match the broadcast shape " + e.shape().str());
     detail::tensor_impl<T>& self = impl();

@@ -81,20 +81,6 @@ template <fixed_string N, class... Bindings> struct uses_array_trait<variable<N>
 template <class Op, class A, class... Bindings> struct uses_array_trait<unary<Op, A>, Bindings...> : std::bool_constant<!is_reduction<unary<Op, A>> && uses_array<A, Bindings...>> {};
 template <class Op, class L, class R, class... Bindings> struct uses_array_trait<binary<Op, L, R>, Bindings...> : std::bool_constant<uses_array<L, Bindings...> || uses_array<R, Bindings...>> {};
 
-/// The elements p[0 .. W) as P (a number, or a pack of W lanes), converted to its lane type.
-template <class P, class E>
-CTGRAD_ALWAYS_INLINE P load_as(const E* p) {
-    if constexpr (!is_pack<P>) {
-        return static_cast<P>(*p);
-    } else if constexpr (CTGRAD_IS_SAME(E, lane_t<P>)) {
-        return P::load(p);
-    } else {
-        P r;
-        for (std::size_t l = 0; l != P::lanes; ++l) r.set(l, static_cast<lane_t<P>>(p[l]));
-        return r;
-    }
-}
-
 /// The value of each variable at element `i` (with P a pack, at elements i .. i + W - 1):
 /// arrays are read, numbers broadcast.
 template <class P, class Map>

@@ -61,6 +61,14 @@ struct block_sums {
             for (std::size_t m = 0; m != M; ++m) acc[m][p] += q[m];
         }
     }
+    /// Adds the `packs` packs of elements from i into the first lanes (a block's beginning).
+    template <class Body>
+    CTGRAD_ALWAYS_INLINE void add_packs(std::size_t i, std::size_t packs, const Body& body) {
+        for (std::size_t p = 0; p < packs; ++p) {
+            const std::array<lanes_of<T, W>, M> q = body(width_c<W>{}, i + p * W);
+            for (std::size_t m = 0; m != M; ++m) acc[m][p] += q[m];
+        }
+    }
     CTGRAD_ALWAYS_INLINE void add(const block_sums& o) {
         for (std::size_t m = 0; m != M; ++m)
             for (std::size_t p = 0; p != P; ++p) acc[m][p] += o.acc[m][p];
@@ -72,27 +80,42 @@ struct block_sums {
     }
 };
 
-/// One chunk of fast_order: whole blocks on packs, the rest of the chunk added lane by lane
-/// (element j of the rest into lane j), then the lanes pairwise.
+/// Lanes pairwise, s[j] += s[j + w] for w = BL / 2, ..., 1: on packs while w is a whole
+/// number of them, then one by one.
+template <class T, std::size_t BL>
+CTGRAD_ALWAYS_INLINE T pairwise_lanes(T (&s)[BL]) {
+    constexpr std::size_t W = native_lanes<T>;
+    using P = lanes_of<T, W>;
+    std::size_t w = BL / 2;
+    for (; w >= W && w != 0; w /= 2)
+        for (std::size_t j = 0; j < w; j += W) store_lanes(s + j, load_as<P>(s + j) + load_as<P>(s + j + w));
+    for (; w != 0; w /= 2)
+        for (std::size_t j = 0; j != w; ++j) s[j] += s[j + w];
+    return s[0];
+}
+
+/// One chunk of fast_order: whole blocks on packs, then the rest of the chunk into the first
+/// lanes (element j of the rest into lane j), as packs and then one by one; then the lanes
+/// pairwise.
 template <class T, std::size_t M, class Body>
 std::array<T, M> fast_chunk(std::size_t begin, std::size_t end, const Body& body) {
     constexpr std::size_t BL = block_lanes<T>;
+    constexpr std::size_t W = native_lanes<T>;
     block_sums<T, M> sums;
     sums.clear();
     const std::size_t blocks = (end - begin) / BL;
     for (std::size_t b = 0; b < blocks; ++b) sums.add_block(begin + b * BL, body);
+    const std::size_t rest = begin + blocks * BL;
+    const std::size_t packs = (end - rest) / W;
+    sums.add_packs(rest, packs, body);
     T s[M][BL];
     sums.store(s);
-    for (std::size_t i = begin + blocks * BL, j = 0; i < end; ++i, ++j) {
+    for (std::size_t i = rest + packs * W, j = packs * W; i < end; ++i, ++j) {
         const std::array<T, M> q = body(width_c<1>{}, i);
         for (std::size_t m = 0; m != M; ++m) s[m][j] += q[m];
     }
     std::array<T, M> total;
-    for (std::size_t m = 0; m != M; ++m) {
-        for (std::size_t w = BL / 2; w != 0; w /= 2)
-            for (std::size_t j = 0; j != w; ++j) s[m][j] += s[m][j + w];
-        total[m] = s[m][0];
-    }
+    for (std::size_t m = 0; m != M; ++m) total[m] = pairwise_lanes(s[m]);
     return total;
 }
 
@@ -190,6 +213,22 @@ std::array<T, M> sum_elements(torch_order, std::size_t n, const Body& body) {
     // elements after the last whole vector, and the lanes in order.
     const std::size_t vectors = n / lanes;
     const std::size_t rows = vectors / 4;
+    if (rows == 0) {
+        // No whole row: the 4 accumulators and levels stay +0, and adding +0 changes no sum that
+        // started from +0 (such a sum is never -0), so only the first vector's lanes remain.
+        T s[M][lanes] = {};
+        for (std::size_t v = 0; v < vectors; ++v) {
+            for (std::size_t l = 0; l != lanes; ++l) {
+                const A q = body(width_c<1>{}, v * lanes + l);
+                for (std::size_t m = 0; m != M; ++m) s[m][l] += q[m];
+            }
+        }
+        A total{};
+        for (std::size_t i = vectors * lanes; i < n; ++i) add(total, body(width_c<1>{}, i));
+        for (std::size_t l = 0; l != lanes; ++l)
+            for (std::size_t m = 0; m != M; ++m) total[m] += s[m][l];
+        return total;
+    }
     block_sums<T, M> acc[4];
     torch_multi_row_sum(
         rows, acc, [&](block_sums<T, M>& a, std::size_t r) { a.add_block(r * BL, body); },

@@ -43,8 +43,8 @@ struct pack {
     vec v;
 
     CTGRAD_ALWAYS_INLINE pack() = default;
-    /// Every lane x.
-    CTGRAD_ALWAYS_INLINE constexpr pack(T x) : v(vec{} + x) {}  // NOLINT: a number broadcasts, as in the scalar code
+    /// Every lane x. (Not vec{} + x, which turns -0 into +0: x - (+0) is x for every x.)
+    CTGRAD_ALWAYS_INLINE constexpr pack(T x) : v(x - vec{}) {}  // NOLINT: a number broadcasts, as in the scalar code
     CTGRAD_ALWAYS_INLINE constexpr explicit pack(vec x, int) : v(x) {}
 
     /// W elements from `p` (any alignment).
@@ -127,6 +127,20 @@ CTGRAD_ALWAYS_INLINE constexpr T zero_where(T c, T x) {
 /// T for W = 1, else pack<T, W>.
 template <class T, std::size_t W>
 using lanes_of = std::conditional_t<W == 1, T, pack<T, W>>;
+
+/// The elements p[0 .. W) as P (a number, or a pack of W lanes), converted to its lane type.
+template <class P, class E>
+CTGRAD_ALWAYS_INLINE P load_as(const E* p) {
+    if constexpr (!is_pack<P>) {
+        return static_cast<P>(*p);
+    } else if constexpr (CTGRAD_IS_SAME(E, lane_t<P>)) {
+        return P::load(p);
+    } else {
+        P r;
+        for (std::size_t l = 0; l != P::lanes; ++l) r.set(l, static_cast<lane_t<P>>(p[l]));
+        return r;
+    }
+}
 
 /// Writes P (a number or a pack) at out[0 .. W).
 template <class P, class T>
