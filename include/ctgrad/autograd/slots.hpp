@@ -14,6 +14,9 @@ namespace ctgrad {
 
 namespace detail {
 
+/// The operands (tensors and numbers) one statement reads at most.
+inline constexpr std::size_t max_statement_slots = 64;
+
 /// Slot K of a statement, "\x02" and two digits: no user variable starts with that character.
 template <std::size_t K>
 inline constexpr fixed_string<4> tslot_name = [] {

@@ -310,22 +310,28 @@ auto make_binary(A0&& a, B0&& b) {
         using EB = typename std::remove_cvref_t<decltype(eb)>::expression_type;
         constexpr std::size_t LA = std::remove_cvref_t<decltype(ea)>::slots;
         constexpr std::size_t LB = std::remove_cvref_t<decltype(eb)>::slots;
-        tensor_expr<T, binary<Op, EA, shift_t<EB, LA>>, LA + LB> out;
-        std::move(ea.args.begin(), ea.args.end(), out.args.begin());
-        std::move(eb.args.begin(), eb.args.end(), out.args.begin() + LA);
-        if constexpr (a_number) {
-            out.shape_ = eb.shape_;
-            out.domain = eb.domain;
-        } else if constexpr (b_number) {
-            out.shape_ = ea.shape_;
-            out.domain = ea.domain;
+        if constexpr (LA + LB > max_statement_slots) {  // said here, before slot 64 is spelled
+            static_assert(LA + LB <= max_statement_slots,
+                          "ctgrad: at most 64 tensors and numbers in one statement; assign part of it to a Tensor");
+            return ea;
         } else {
-            out.shape_ = broadcast_shapes(ea.shape_, eb.shape_);
-            out.domain = out.shape_.numel();
-            for (const tensor_size& s : {ea.shape_, eb.shape_})
-                if (s.numel() != out.domain && s.numel() != 1) throw_unsupported_broadcast(s, out.shape_);
+            tensor_expr<T, binary<Op, EA, shift_t<EB, LA>>, LA + LB> out;
+            std::move(ea.args.begin(), ea.args.end(), out.args.begin());
+            std::move(eb.args.begin(), eb.args.end(), out.args.begin() + LA);
+            if constexpr (a_number) {
+                out.shape_ = eb.shape_;
+                out.domain = eb.domain;
+            } else if constexpr (b_number) {
+                out.shape_ = ea.shape_;
+                out.domain = ea.domain;
+            } else {
+                out.shape_ = broadcast_shapes(ea.shape_, eb.shape_);
+                out.domain = out.shape_.numel();
+                for (const tensor_size& s : {ea.shape_, eb.shape_})
+                    if (s.numel() != out.domain && s.numel() != 1) throw_unsupported_broadcast(s, out.shape_);
+            }
+            return finish(std::move(out));
         }
-        return finish(std::move(out));
     }
 }
 

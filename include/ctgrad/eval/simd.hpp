@@ -124,6 +124,20 @@ CTGRAD_ALWAYS_INLINE constexpr T zero_where(T c, T x) {
     }
 }
 
+/// x where `keep`, else +0, without a branch (a pack's lanes all kept or all cleared).
+template <class T>
+CTGRAD_ALWAYS_INLINE T keep_if(T x, bool keep) {
+    if constexpr (!is_pack<T>) {
+        return keep ? x : T(0);
+    } else {
+        using E = typename T::element;
+        using bits = std::conditional_t<sizeof(E) == 8, std::int64_t, std::int32_t>;
+        typedef bits ivec __attribute__((vector_size(T::lanes * sizeof(E))));
+        const ivec mask = ivec{} - static_cast<bits>(keep);  // all ones or all zeros
+        return T((typename T::vec)((ivec)x.v & mask), 0);
+    }
+}
+
 /// T for W = 1, else pack<T, W>.
 template <class T, std::size_t W>
 using lanes_of = std::conditional_t<W == 1, T, pack<T, W>>;
