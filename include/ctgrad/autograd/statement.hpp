@@ -165,26 +165,27 @@ public:
 
     /// The operands as the loops read them: a tensor of one element, like a number, is read
     /// by every element.
-    void fill_operands(detail::operand_table<T, L>& v) const {
+    void fill_operands(std::array<detail::runtime_operand<T>, L>& ops) const {
         for (std::size_t k = 0; k != L; ++k) {
             const detail::targ<T>& a = args[k];
-            if (!a.t) v.set_number(k, a.number);
-            else if (a.t->numel() == 1) v.set_number(k, a.t->data()[0]);
-            else v.set_array(k, a.t->data());
+            if (!a.t) ops[k].set_number(a.number);
+            else if (a.t->numel() == 1) ops[k].set_number(a.t->data()[0]);
+            else ops[k].set_array(a.t->data());
         }
     }
 
     /// Writes the numel() values into `out`.
     void evaluate_into(T* out) const {
-        detail::operand_table<T, L> v;
-        fill_operands(v);
+        std::array<detail::runtime_operand<T>, L> ops;
+        fill_operands(ops);
+        const auto map = detail::slot_map(ops, std::make_index_sequence<L>{});
         if constexpr (!reduced) {
             detail::for_elements<T>(0, domain, [&](auto width, std::size_t i) {
                 using P = detail::lanes_of<T, decltype(width)::value>;
-                detail::store_lanes(out + i, detail::dag_eval(E{}, detail::slot_context<P, L>{v, i}));
+                detail::store_lanes(out + i, detail::dag_eval(E{}, detail::at_element<P>(map, i)));
             });
         } else {
-            out[0] = outer_value(v);
+            out[0] = outer_value(map);
         }
     }
 
@@ -198,17 +199,18 @@ public:
             ~unlock() { e.unlock_direct_leaves(); }
         } unlock_at_exit{eng};
         for (std::size_t k = 0; k != L; ++k) sinks[k] = eng.sink(args[k]);
-        detail::operand_table<T, L> v;
-        fill_operands(v);
-        detail::operand_table<T, 1> seed;
-        if (gstride == 0) seed.set_number(0, g[0]);
-        else seed.set_array(0, g);
+        std::array<detail::runtime_operand<T>, L> ops;
+        fill_operands(ops);
+        const auto map = detail::slot_map(ops, std::make_index_sequence<L>{});
+        detail::runtime_operand<T> seed;
+        if (gstride == 0) seed.set_number(g[0]);
+        else seed.set_array(g);
         // Where each slot's adjoints go, decided once: nowhere; into its gradient element by
         // element; or, for a slot of one element read by every element, summed in PyTorch's
         // order (the loop returns those sums).
         enum sink_kind : unsigned char { none, each, summed };
         std::array<sink_kind, L> kinds{};
-        for (std::size_t k = 0; k != L; ++k) kinds[k] = !sinks[k] ? none : v.is_number(k) ? summed : each;
+        for (std::size_t k = 0; k != L; ++k) kinds[k] = !sinks[k] ? none : ops[k].is_number() ? summed : each;
         std::array<bool, L> is_summed{};
         for (std::size_t k = 0; k != L; ++k) is_summed[k] = kinds[k] == summed;
         // The adjoints of summed slots are returned (the others' as +0, masked without a branch);
@@ -234,8 +236,8 @@ public:
                 T first{};
                 add_broadcast(detail::sum_elements<T, L>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
                     using P = detail::lanes_of<T, decltype(width)::value>;
-                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(E{}, detail::slot_context<P, L>{v, i}, state,
-                                                                                   seed.template load<P>(0, i));
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(E{}, detail::at_element<P>(map, i), state,
+                                                                                   seed.template load<P>(i));
                     if constexpr (!detail::is_pack<P>) {
                         if (i == 0) first = r[0];  // the value item() gives for one element
                     }
@@ -251,7 +253,7 @@ public:
                 const auto bstate = detail::make_dag_state(Body{});
                 const auto total = detail::sum_elements<T, L + 1>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
                     using P = detail::lanes_of<T, decltype(width)::value>;
-                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<P, L>{v, i},
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::at_element<P>(map, i),
                                                                                    bstate, P(coef));
                     const std::array<P, L> b = accumulate(i, r, detail::uses_slot<Body>{});
                     return std::array<P, L + 1>{r[0], b[K]...};
@@ -263,16 +265,16 @@ public:
                 using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
                 using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
                 using Body = typename R::operand_type;
-                const T s = reduction_value(v);
+                const std::array<T, 1> s{reduction_value(map)};
                 const auto gstate = detail::make_dag_state(G{});
                 const auto outer = detail::dag_value_and_grad<detail::tslot<K>..., detail::slot<0>>(
-                    G{}, detail::outer_slot_context<T, L>{v, s}, gstate, g[0]);
+                    G{}, detail::outer_context<T, std::remove_cvref_t<decltype(map)>, 1>{map, s}, gstate, g[0]);
                 ((sinks[K] && detail::depends_on<G, detail::tslot<K>> ? void(sinks[K][0] += outer[1 + K]) : void()), ...);
                 const T coef = detail::reduction_scaled<R>(outer[1 + L], domain);
                 const auto bstate = detail::make_dag_state(Body{});
                 add_broadcast(detail::sum_elements<T, L>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
                     using P = detail::lanes_of<T, decltype(width)::value>;
-                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::slot_context<P, L>{v, i},
+                    const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::at_element<P>(map, i),
                                                                                    bstate, P(coef));
                     return accumulate(i, r, detail::uses_slot<Body>{});
                 }));
@@ -326,20 +328,23 @@ public:
     }
 
 private:
-    T reduction_value(const detail::operand_table<T, L>& v) const {
+    template <class Map>
+    T reduction_value(const Map& map) const {
         using Split = detail::split_t<E>;
         using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
         using Body = typename R::operand_type;
         const auto total = detail::sum_elements<T, 1>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
             using P = detail::lanes_of<T, decltype(width)::value>;
-            return std::array<P, 1>{detail::dag_eval(Body{}, detail::slot_context<P, L>{v, i})};
+            return std::array<P, 1>{detail::dag_eval(Body{}, detail::at_element<P>(map, i))};
         });
         return detail::reduction_scaled<R>(total[0], domain);
     }
-    T outer_value(const detail::operand_table<T, L>& v) const {
+    template <class Map>
+    T outer_value(const Map& map) const {
         using Split = detail::split_t<E>;
         using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
-        return detail::dag_eval(G{}, detail::outer_slot_context<T, L>{v, reduction_value(v)});
+        const std::array<T, 1> s{reduction_value(map)};
+        return detail::dag_eval(G{}, detail::outer_context<T, Map, 1>{map, s});
     }
 
     mutable bool released_ = false;

@@ -10,6 +10,17 @@
 #define CTGRAD_ALWAYS_INLINE inline
 #endif
 
+/// Before a loop of a few iterations known at compile time (the packs of a block, the quantities
+/// of a loop): g++ at -O2 unrolls no such loop on its own, and its arrays of vectors then stay in
+/// memory instead of registers (value_and_grad 4x slower than at -O3).
+#if defined(__clang__)
+#define CTGRAD_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define CTGRAD_UNROLL _Pragma("GCC unroll 64")
+#else
+#define CTGRAD_UNROLL
+#endif
+
 /// Type equality without instantiating std::is_same for each pair (a GCC and Clang builtin).
 #if defined(__GNUC__) || defined(__clang__)
 #define CTGRAD_IS_SAME(...) __is_same(__VA_ARGS__)

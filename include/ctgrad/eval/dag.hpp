@@ -372,7 +372,8 @@ CTGRAD_ALWAYS_INLINE constexpr void dag_backward_steps(const std::array<T, V>& v
 template <class List, class T, std::size_t V>
 CTGRAD_ALWAYS_INLINE constexpr std::array<T, V> dag_backward(const std::array<T, V>& v, T seed) {
     std::array<T, V> adj;
-    adj.fill(T(lane_t<T>(-0.0)));  // the additive identity: a single -0 contribution stays -0
+    CTGRAD_UNROLL
+    for (std::size_t k = 0; k != V; ++k) adj[k] = T(lane_t<T>(-0.0));  // the additive identity: a single -0 contribution stays -0
     adj[V - 1] = seed;
     dag_backward_steps<T>(v, adj, List{}, std::make_index_sequence<V>{});
     return adj;

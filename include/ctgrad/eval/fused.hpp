@@ -81,8 +81,14 @@ template <fixed_string N, class... Bindings> struct uses_array_trait<variable<N>
 template <class Op, class A, class... Bindings> struct uses_array_trait<unary<Op, A>, Bindings...> : std::bool_constant<!is_reduction<unary<Op, A>> && uses_array<A, Bindings...>> {};
 template <class Op, class L, class R, class... Bindings> struct uses_array_trait<binary<Op, L, R>, Bindings...> : std::bool_constant<uses_array<L, Bindings...> || uses_array<R, Bindings...>> {};
 
-/// The value of each variable at element `i` (with P a pack, at elements i .. i + W - 1):
-/// arrays are read, numbers broadcast.
+template <class V> struct is_runtime_operand_trait : std::bool_constant<false> {};
+template <class V> concept is_runtime_operand = is_runtime_operand_trait<V>::value;
+template <class T> struct is_runtime_operand_trait<const runtime_operand<T>*> : std::bool_constant<true> {};
+
+/// The slot scheme of every loop: a binding map (eval/context.hpp) from variables to what they
+/// are bound to, read at element `i` (with P a pack, at elements i .. i + W - 1). A std::span is
+/// an array and a number broadcasts, both known at compile time (value_and_grad); a
+/// runtime_operand is either, known at run time (a Tensor statement's slots).
 template <class P, class Map>
 struct element_context {
     using scalar = P;
@@ -91,10 +97,19 @@ struct element_context {
     template <class V>
     CTGRAD_ALWAYS_INLINE constexpr P get() const {
         const auto& b = map[boost::hana::type_c<V>];
-        if constexpr (is_span<std::remove_cvref_t<decltype(b)>>) return load_as<P>(b.data() + i);
+        using B = std::remove_cvref_t<decltype(b)>;
+        if constexpr (is_span<B>) return load_as<P>(b.data() + i);
+        else if constexpr (is_runtime_operand<B>) return b->template load<P>(i);
         else return P(static_cast<lane_t<P>>(b));
     }
 };
+
+/// A binding's value where it is one number: the number, or a runtime operand's first element.
+template <class T, class B>
+CTGRAD_ALWAYS_INLINE constexpr T bound_number(const B& b) {
+    if constexpr (is_runtime_operand<B>) return b->template load<T>(0);
+    else return static_cast<T>(b);
+}
 
 template <class P, class Map>
 CTGRAD_ALWAYS_INLINE constexpr element_context<P, Map> at_element(const Map& map, std::size_t i) {
@@ -285,7 +300,7 @@ struct outer_context {
     constexpr T get() const {
         if constexpr (is_slot<V>) return reduced[slot_index<V>];
         else if constexpr (CTGRAD_IS_SAME(V, element_count)) return count;
-        else return static_cast<T>(map[boost::hana::type_c<V>]);
+        else return bound_number<T>(map[boost::hana::type_c<V>]);
     }
 };
 
@@ -440,6 +455,7 @@ template <class... R> struct bodies_nonnegative<boost::hana::tuple<R...>> : std:
 /// time of a loop such as a regression's, whose body is a few multiplications.
 template <std::size_t Offset, bool Magnitude, class T, std::size_t M, std::size_t P>
 CTGRAD_ALWAYS_INLINE void copy_quantities(std::array<T, M>& out, const std::array<T, P>& q) {
+    CTGRAD_UNROLL
     for (std::size_t j = 0; j != P; ++j) out[Offset + j] = q[j];
     if constexpr (Magnitude) out[Offset + P] = apply_op<abs_op>(q[0]);
 }

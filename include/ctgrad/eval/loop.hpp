@@ -50,14 +50,18 @@ struct block_sums {
     lanes_of<T, W> acc[M][P];
 
     CTGRAD_ALWAYS_INLINE void clear() {
+        CTGRAD_UNROLL
         for (std::size_t m = 0; m != M; ++m)
+            CTGRAD_UNROLL
             for (std::size_t p = 0; p != P; ++p) acc[m][p] = lanes_of<T, W>(T(0));
     }
     /// Adds the block of elements [i, i + block_lanes).
     template <class Body>
     CTGRAD_ALWAYS_INLINE void add_block(std::size_t i, const Body& body) {
+        CTGRAD_UNROLL
         for (std::size_t p = 0; p != P; ++p) {
             const std::array<lanes_of<T, W>, M> q = body(width_c<W>{}, i + p * W);
+            CTGRAD_UNROLL
             for (std::size_t m = 0; m != M; ++m) acc[m][p] += q[m];
         }
     }
@@ -66,16 +70,21 @@ struct block_sums {
     CTGRAD_ALWAYS_INLINE void add_packs(std::size_t i, std::size_t packs, const Body& body) {
         for (std::size_t p = 0; p < packs; ++p) {
             const std::array<lanes_of<T, W>, M> q = body(width_c<W>{}, i + p * W);
+            CTGRAD_UNROLL
             for (std::size_t m = 0; m != M; ++m) acc[m][p] += q[m];
         }
     }
     CTGRAD_ALWAYS_INLINE void add(const block_sums& o) {
+        CTGRAD_UNROLL
         for (std::size_t m = 0; m != M; ++m)
+            CTGRAD_UNROLL
             for (std::size_t p = 0; p != P; ++p) acc[m][p] += o.acc[m][p];
     }
     /// The lanes as numbers: out[m][q].
     CTGRAD_ALWAYS_INLINE void store(T (&out)[M][block_lanes<T>]) const {
+        CTGRAD_UNROLL
         for (std::size_t m = 0; m != M; ++m)
+            CTGRAD_UNROLL
             for (std::size_t p = 0; p != P; ++p) store_lanes(out[m] + p * W, acc[m][p]);
     }
 };
@@ -251,35 +260,36 @@ std::array<T, M> sum_elements(torch_order, std::size_t n, const Body& body) {
     return total;
 }
 
-/// The operands of a loop whose shapes are known at run time only: each is an array (element i
-/// at p[i]) or one number for every element. Decided once per loop, before it: a number is
-/// spread over a vector's lanes and its offset mask is 0, so element i of operand k is always
-/// at p[k] + (i & mask[k]), one load for numbers and packs alike, with no test per element.
-template <class T, std::size_t L>
-struct operand_table {
+/// A bound value whose kind is known at run time only (a Tensor's operand): an array (element i
+/// at p[i]) or one number for every element. Decided once, before the loop: a number is spread
+/// over a vector's lanes and its offset mask is 0, so element i is always at p + (i & mask), one
+/// load for numbers and packs alike, with no test per element. A loop's context reads it through
+/// a pointer in the binding map, as it reads a std::span or a number (eval/fused.hpp).
+template <class T>
+struct runtime_operand {
     static constexpr std::size_t W = native_lanes<T>;
-    std::array<const T*, L> p{};
-    std::array<std::size_t, L> mask{};
-    alignas(vector_bytes) T spread[L == 0 ? 1 : L][W];
+    const T* p = nullptr;
+    std::size_t mask = 0;
+    alignas(vector_bytes) T spread[W];
 
-    operand_table() = default;
-    operand_table(const operand_table&) = delete;  // p points into spread
-    operand_table& operator=(const operand_table&) = delete;
+    runtime_operand() = default;
+    runtime_operand(const runtime_operand&) = delete;  // p points into spread
+    runtime_operand& operator=(const runtime_operand&) = delete;
 
-    void set_array(std::size_t k, const T* data) {
-        p[k] = data;
-        mask[k] = ~std::size_t(0);
+    void set_array(const T* data) {
+        p = data;
+        mask = ~std::size_t(0);
     }
-    void set_number(std::size_t k, T x) {
-        for (std::size_t l = 0; l != W; ++l) spread[k][l] = x;
-        p[k] = spread[k];
-        mask[k] = 0;
+    void set_number(T x) {
+        for (std::size_t l = 0; l != W; ++l) spread[l] = x;
+        p = spread;
+        mask = 0;
     }
-    bool is_number(std::size_t k) const { return mask[k] == 0; }
-    /// Operand k at element i, as P (T, or a pack of elements i .. i + W - 1).
+    bool is_number() const { return mask == 0; }
+    /// The value at element i, as P (T, or a pack of elements i .. i + W - 1).
     template <class P>
-    CTGRAD_ALWAYS_INLINE P load(std::size_t k, std::size_t i) const {
-        const T* q = p[k] + (i & mask[k]);
+    CTGRAD_ALWAYS_INLINE P load(std::size_t i) const {
+        const T* q = p + (i & mask);
         if constexpr (is_pack<P>) return P::load(q);
         else return *q;
     }
