@@ -97,7 +97,7 @@ void backward_dot(dot_writer& out, const grad_fn& f, std::size_t parent, bool ha
 template <class T, class E, std::size_t L>
 std::string to_dot(const tensor_expr<T, E, L>& e, const dot_names<T>& names = {}) {
     detail::dot_writer out;
-    detail::tensor_dot<E, 0>(out, e.args, names);
+    detail::tensor_dot<E, 0>(out, detail::statement_access::args(e), names);
     return out.str("statement");
 }
 

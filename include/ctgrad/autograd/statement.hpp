@@ -45,6 +45,16 @@ template <class T, class E, std::size_t L> class tensor_expr;
 
 namespace detail {
 
+template <class T, class E, std::size_t L> struct expr_node;
+
+/// What the Tensor layer reads and writes of a statement and its users do not: its operands
+/// (slots), its shape and the number of elements its element-wise part runs over.
+struct statement_access {
+    template <class X> static auto& args(X& e) { return e.args; }
+    template <class X> static auto& shape(X& e) { return e.shape_; }
+    template <class X> static auto& domain(X& e) { return e.domain; }
+};
+
 inline void warn_non_leaf_grad() {
     static std::atomic<bool> warned{false};
     if (!warned.exchange(true))
@@ -89,10 +99,6 @@ public:
     using expression_type = E;
     static constexpr std::size_t slots = L;
     static constexpr bool reduced = detail::has_reduction<E>;
-
-    std::array<detail::targ<T>, L> args{};
-    tensor_size shape_{};
-    std::size_t domain = 0;  ///< the number of elements the element-wise part runs over
 
     [[nodiscard]] tensor_size shape() const { return shape_; }
     [[nodiscard]] tensor_size size() const { return shape_; }
@@ -161,7 +167,22 @@ public:
     auto mean() &&;
     template <class P> auto pow(const P& p) &&;
 
-    // ---- implementation --------------------------------------------------------------
+    friend std::ostream& operator<<(std::ostream& os, const tensor_expr& e) {
+        const std::vector<T> v = e.values();
+        const auto fn = e.grad_fn();
+        return os << detail::format_values<T>(v, e.shape_, false, fn ? fn.name() : std::string());
+    }
+
+private:
+    // The statement's operands, its shape and the number of elements its element-wise part runs
+    // over, and its loops: the Tensor layer reaches them through detail::statement_access.
+    friend struct detail::statement_access;
+    template <class> friend class basic_tensor;
+    template <class, class, std::size_t> friend struct detail::expr_node;
+
+    std::array<detail::targ<T>, L> args{};
+    tensor_size shape_{};
+    std::size_t domain = 0;
 
     /// The operands as the loops read them: a tensor of one element, like a number, is read
     /// by every element.
@@ -321,13 +342,6 @@ public:
     }
 
 
-    friend std::ostream& operator<<(std::ostream& os, const tensor_expr& e) {
-        const std::vector<T> v = e.values();
-        const auto fn = e.grad_fn();
-        return os << detail::format_values<T>(v, e.shape_, false, fn ? fn.name() : std::string());
-    }
-
-private:
     template <class Map>
     T reduction_value(const Map& map) const {
         using Split = detail::split_t<E>;

@@ -233,17 +233,17 @@ tensor_expr<T, tslot<0>, 1> leaf_operand(const basic_tensor<T>& t) {
     if (!t.defined()) throw error("ctgrad: an operand is None (an undefined tensor)");
     tensor_expr<T, tslot<0>, 1> e;
     auto& impl = t.impl();
-    e.args[0] = targ<T>{t.impl_ptr(), T(0), *impl.version, impl.requires_grad && is_grad_enabled()};
-    e.shape_ = impl.shape;
-    e.domain = impl.numel();
+    statement_access::args(e)[0] = targ<T>{t.impl_ptr(), T(0), *impl.version, impl.requires_grad && is_grad_enabled()};
+    statement_access::shape(e) = impl.shape;
+    statement_access::domain(e) = impl.numel();
     return e;
 }
 
 template <class T, class N>
 tensor_expr<T, tslot<0>, 1> number_operand(N n) {
     tensor_expr<T, tslot<0>, 1> e;
-    e.args[0].number = static_cast<T>(n);
-    e.domain = 1;
+    statement_access::args(e)[0].number = static_cast<T>(n);
+    statement_access::domain(e) = 1;
     return e;
 }
 
@@ -279,7 +279,7 @@ auto operand(X&& x) {
 template <class Expr>
 Expr finish(Expr e) {
     if (!is_grad_enabled())
-        for (auto& a : e.args) a.grad = false;
+        for (auto& a : statement_access::args(e)) a.grad = false;
     return e;
 }
 
@@ -316,19 +316,22 @@ auto make_binary(A0&& a, B0&& b) {
             return ea;
         } else {
             tensor_expr<T, binary<Op, EA, shift_t<EB, LA>>, LA + LB> out;
-            std::move(ea.args.begin(), ea.args.end(), out.args.begin());
-            std::move(eb.args.begin(), eb.args.end(), out.args.begin() + LA);
+            using access = statement_access;
+            std::move(access::args(ea).begin(), access::args(ea).end(), access::args(out).begin());
+            std::move(access::args(eb).begin(), access::args(eb).end(), access::args(out).begin() + LA);
+            tensor_size& shape = access::shape(out);
+            std::size_t& domain = access::domain(out);
             if constexpr (a_number) {
-                out.shape_ = eb.shape_;
-                out.domain = eb.domain;
+                shape = access::shape(eb);
+                domain = access::domain(eb);
             } else if constexpr (b_number) {
-                out.shape_ = ea.shape_;
-                out.domain = ea.domain;
+                shape = access::shape(ea);
+                domain = access::domain(ea);
             } else {
-                out.shape_ = broadcast_shapes(ea.shape_, eb.shape_);
-                out.domain = out.shape_.numel();
-                for (const tensor_size& s : {ea.shape_, eb.shape_})
-                    if (s.numel() != out.domain && s.numel() != 1) throw_unsupported_broadcast(s, out.shape_);
+                shape = broadcast_shapes(access::shape(ea), access::shape(eb));
+                domain = shape.numel();
+                for (const tensor_size& s : {access::shape(ea), access::shape(eb)})
+                    if (s.numel() != domain && s.numel() != 1) throw_unsupported_broadcast(s, shape);
             }
             return finish(std::move(out));
         }
@@ -342,9 +345,9 @@ auto make_unary_statement(X&& x) {
     using EX = typename std::remove_cvref_t<decltype(ex)>::expression_type;
     constexpr std::size_t LX = std::remove_cvref_t<decltype(ex)>::slots;
     tensor_expr<T, unary<Op, EX>, LX> out;
-    out.args = std::move(ex.args);
-    out.shape_ = ex.shape_;
-    out.domain = ex.domain;
+    statement_access::args(out) = std::move(statement_access::args(ex));
+    statement_access::shape(out) = statement_access::shape(ex);
+    statement_access::domain(out) = statement_access::domain(ex);
     return finish(std::move(out));
 }
 
@@ -355,9 +358,9 @@ auto make_reduction_statement(X&& x) {
     using EX = typename std::remove_cvref_t<decltype(ex)>::expression_type;
     constexpr std::size_t LX = std::remove_cvref_t<decltype(ex)>::slots;
     tensor_expr<T, unary<Op, EX>, LX> out;
-    out.args = std::move(ex.args);
-    out.shape_ = tensor_size{};
-    out.domain = ex.domain;
+    statement_access::args(out) = std::move(statement_access::args(ex));
+    statement_access::shape(out) = tensor_size{};
+    statement_access::domain(out) = statement_access::domain(ex);
     return finish(std::move(out));
 }
 
