@@ -308,18 +308,7 @@ private:
     /// A statement of sums and differences reads no value in its backward; any other
     /// reads every tensor it holds (PyTorch saves fewer, so it raises in fewer cases).
     void check_versions() const {
-        if constexpr (detail::linear_statement<E>) return;
-        for (const detail::targ<T>& a : args) {
-            if (!a.t || *a.t->version == a.version) continue;
-            std::string what = "[" + detail::torch_type_name<T>() + " " + a.t->shape.str() + "]";
-            if (a.t->grad_fn) what += ", which is output 0 of " + a.t->grad_fn->name() + ",";
-            throw error("one of the variables needed for gradient computation has been modified by an inplace "
-                        "operation: " +
-                        what + " is at version " + std::to_string(*a.t->version) + "; expected version " +
-                        std::to_string(a.version) +
-                        " instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-                        "gradient, with torch.autograd.set_detect_anomaly(True).");
-        }
+        if constexpr (!detail::linear_statement<E>) detail::check_saved_versions<T>(args);
     }
 
     /// Runs the statement's backward as the root of a backward pass.

@@ -136,6 +136,24 @@ std::string torch_type_name() {
     return CTGRAD_IS_SAME(T, double) ? "torch.DoubleTensor" : "torch.FloatTensor";
 }
 
+/// PyTorch's check that a tensor saved for backward was not modified in place since: a
+/// statement that reads values in its backward reads every tensor it holds (PyTorch saves
+/// fewer, so it raises in fewer cases). Over a span, so compiled once per dtype.
+template <class T>
+void check_saved_versions(std::span<const targ<T>> args) {
+    for (const targ<T>& a : args) {
+        if (!a.t || *a.t->version == a.version) continue;
+        std::string what = "[" + torch_type_name<T>() + " " + a.t->shape.str() + "]";
+        if (a.t->grad_fn) what += ", which is output 0 of " + a.t->grad_fn->name() + ",";
+        throw error("one of the variables needed for gradient computation has been modified by an inplace "
+                    "operation: " +
+                    what + " is at version " + std::to_string(*a.t->version) + "; expected version " +
+                    std::to_string(a.version) +
+                    " instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+                    "gradient, with torch.autograd.set_detect_anomaly(True).");
+    }
+}
+
 /// Runs a backward pass: leaves accumulate into .grad, non-leaf tensors into buffers that
 /// their nodes consume when all their consumers have run, the node created last first (as
 /// PyTorch's engine). With leaves only, it allocates nothing once the leaves' .grad exist.
@@ -166,8 +184,9 @@ public:
 
     /// Locks the .grad of every leaf that `inputs` adds into directly (a statement that reads
     /// only leaves), in address order so that two passes never wait for each other.
-    template <class Inputs>
-    void lock_direct_leaves(const Inputs& inputs) {
+    // The engine's functions take a statement's slots as a span: one instantiation per dtype,
+    // not one per statement length.
+    void lock_direct_leaves(std::span<const targ<T>> inputs) {
         if (buffer_leaves_) return;
         std::array<tensor_impl<T>*, 64> leaves;  // [0, n) is used: no need to clear 512 bytes per pass
         std::size_t n = 0;
@@ -186,8 +205,7 @@ public:
 
     /// Counts the edges into every tensor reachable from `inputs` that collects a gradient:
     /// the non-leaf ones, and the leaves too when there is a non-leaf one.
-    template <class Inputs>
-    void discover(const Inputs& inputs) {
+    void discover(std::span<const targ<T>> inputs) {
         std::vector<tensor_impl<T>*> stack;
         const auto visit = [&](std::span<const targ<T>> in) {
             for (const targ<T>& a : in) {
@@ -197,7 +215,7 @@ public:
                 if (fresh) stack.push_back(a.t.get());
             }
         };
-        visit(std::span<const targ<T>>(inputs.data(), inputs.size()));
+        visit(inputs);
         while (!stack.empty()) {
             tensor_impl<T>* t = stack.back();
             stack.pop_back();
@@ -206,14 +224,13 @@ public:
         if (items_.empty()) return;
         buffer_leaves_ = true;
         const std::size_t nodes = items_.size();
-        count_leaves(std::span<const targ<T>>(inputs.data(), inputs.size()));
+        count_leaves(inputs);
         for (std::size_t k = 0; k != nodes; ++k) count_leaves(items_[k].t->grad_fn->inputs());
     }
 
     /// After the root: the non-leaf tensors, each once all its consumers have run.
-    template <class Inputs>
-    void run(const Inputs& root_inputs) {
-        release(std::span<const targ<T>>(root_inputs.data(), root_inputs.size()));
+    void run(std::span<const targ<T>> root_inputs) {
+        release(root_inputs);
         while (!ready_.empty()) {
             std::pop_heap(ready_.begin(), ready_.end());
             const std::size_t k = ready_.back().second;
