@@ -232,8 +232,6 @@ private:
         enum sink_kind : unsigned char { none, each, summed };
         std::array<sink_kind, L> kinds{};
         for (std::size_t k = 0; k != L; ++k) kinds[k] = !sinks[k] ? none : ops[k].is_number() ? summed : each;
-        std::array<bool, L> is_summed{};
-        for (std::size_t k = 0; k != L; ++k) is_summed[k] = kinds[k] == summed;
         // The adjoints of summed slots are returned (the others' as +0, masked without a branch);
         // those of slots taken element by element are added into their gradients.
         const auto accumulate = [&](std::size_t i, const auto& r, auto uses) {
@@ -243,7 +241,7 @@ private:
                       ? detail::store_lanes(sinks[K] + i, detail::load_as<P>(sinks[K] + i) + r[1 + K])
                       : void()),
                  ...);
-                return std::array<P, L>{(decltype(uses)::template value<K> ? detail::keep_if(r[1 + K], is_summed[K]) : P(T(0)))...};
+                return std::array<P, L>{(decltype(uses)::template value<K> ? detail::keep_if(r[1 + K], kinds[K] == summed) : P(T(0)))...};
             }(std::make_index_sequence<L>{});
         };
         const auto add_broadcast = [&](const std::array<T, L>& total) {

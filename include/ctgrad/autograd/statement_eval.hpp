@@ -8,9 +8,7 @@
 #include <ctgrad/eval/fused.hpp>
 #include <ctgrad/eval/loop.hpp>
 
-#include <algorithm>
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <utility>
 

@@ -222,37 +222,27 @@ std::array<T, M> sum_elements(torch_order, std::size_t n, const Body& body) {
     // elements after the last whole vector, and the lanes in order.
     const std::size_t vectors = n / lanes;
     const std::size_t rows = vectors / 4;
-    if (rows == 0) {
-        // No whole row: the 4 accumulators and levels stay +0, and adding +0 changes no sum that
-        // started from +0 (such a sum is never -0), so only the first vector's lanes remain.
-        T s[M][lanes] = {};
-        for (std::size_t v = 0; v < vectors; ++v) {
-            for (std::size_t l = 0; l != lanes; ++l) {
-                const A q = body(width_c<1>{}, v * lanes + l);
-                for (std::size_t m = 0; m != M; ++m) s[m][l] += q[m];
-            }
-        }
-        A total{};
-        for (std::size_t i = vectors * lanes; i < n; ++i) add(total, body(width_c<1>{}, i));
-        for (std::size_t l = 0; l != lanes; ++l)
-            for (std::size_t m = 0; m != M; ++m) total[m] += s[m][l];
-        return total;
+    // Without a whole row the accumulators and levels stay +0, and adding +0 changes no sum that
+    // started from +0 (such a sum is never -0): they are skipped, so a short sum costs its elements.
+    T s[M][BL] = {};
+    if (rows != 0) {
+        block_sums<T, M> acc[4];
+        torch_multi_row_sum(
+            rows, acc, [&](block_sums<T, M>& a, std::size_t r) { a.add_block(r * BL, body); },
+            [](block_sums<T, M>& a, const block_sums<T, M>& b) { a.add(b); }, [](block_sums<T, M>& a) { a.clear(); });
+        acc[0].store(s);
     }
-    block_sums<T, M> acc[4];
-    torch_multi_row_sum(
-        rows, acc, [&](block_sums<T, M>& a, std::size_t r) { a.add_block(r * BL, body); },
-        [](block_sums<T, M>& a, const block_sums<T, M>& b) { a.add(b); }, [](block_sums<T, M>& a) { a.clear(); });
-    T s[M][BL];
-    acc[0].store(s);
     for (std::size_t v = rows * 4; v < vectors; ++v) {
         for (std::size_t l = 0; l != lanes; ++l) {
             const A q = body(width_c<1>{}, v * lanes + l);
             for (std::size_t m = 0; m != M; ++m) s[m][l] += q[m];
         }
     }
-    for (std::size_t k = 1; k != 4; ++k)
-        for (std::size_t m = 0; m != M; ++m)
-            for (std::size_t l = 0; l != lanes; ++l) s[m][l] += s[m][k * lanes + l];
+    if (rows != 0) {
+        for (std::size_t k = 1; k != 4; ++k)
+            for (std::size_t m = 0; m != M; ++m)
+                for (std::size_t l = 0; l != lanes; ++l) s[m][l] += s[m][k * lanes + l];
+    }
     A total{};
     for (std::size_t i = vectors * lanes; i < n; ++i) add(total, body(width_c<1>{}, i));
     for (std::size_t l = 0; l != lanes; ++l)
