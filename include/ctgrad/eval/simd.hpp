@@ -40,6 +40,9 @@ struct pack {
     using element = T;
     static constexpr std::size_t lanes = W;
     typedef T vec __attribute__((vector_size(W * sizeof(T))));
+    /// Lanes of all ones or all zeros, as a comparison of two packs gives.
+    using bits = std::conditional_t<sizeof(T) == 8, std::int64_t, std::int32_t>;
+    typedef bits mask __attribute__((vector_size(W * sizeof(T))));
     vec v;
 
     CTGRAD_ALWAYS_INLINE pack() = default;
@@ -56,6 +59,8 @@ struct pack {
     CTGRAD_ALWAYS_INLINE void store(T* p) const { std::memcpy(p, &v, sizeof(vec)); }
     CTGRAD_ALWAYS_INLINE constexpr T operator[](std::size_t l) const { return v[l]; }
     CTGRAD_ALWAYS_INLINE constexpr void set(std::size_t l, T x) { v[l] = x; }
+    /// The lanes where `m` is all ones, +0 where it is zero: a select without a branch.
+    CTGRAD_ALWAYS_INLINE pack kept(mask m) const { return pack((vec)((mask)v & m), 0); }
 
     CTGRAD_ALWAYS_INLINE friend constexpr pack operator+(pack a, pack b) { return pack(a.v + b.v, 0); }
     CTGRAD_ALWAYS_INLINE friend constexpr pack operator-(pack a, pack b) { return pack(a.v - b.v, 0); }
@@ -116,11 +121,8 @@ CTGRAD_ALWAYS_INLINE constexpr T zero_where(T c, T x) {
     if constexpr (!is_pack<T>) {
         return c != T(0) ? T(0) : x;
     } else {
-        using E = typename T::element;
-        using bits = std::conditional_t<sizeof(E) == 8, std::int64_t, std::int32_t>;
-        typedef bits ivec __attribute__((vector_size(T::lanes * sizeof(E))));
-        const ivec keep = (c.v == typename T::vec{});  // all ones where c == 0 (a nan c is not 0)
-        return T((typename T::vec)((ivec)x.v & keep), 0);
+        const typename T::mask keep = (c.v == typename T::vec{});  // all ones where c == 0 (a nan c is not 0)
+        return x.kept(keep);
     }
 }
 
@@ -130,11 +132,7 @@ CTGRAD_ALWAYS_INLINE T keep_if(T x, bool keep) {
     if constexpr (!is_pack<T>) {
         return keep ? x : T(0);
     } else {
-        using E = typename T::element;
-        using bits = std::conditional_t<sizeof(E) == 8, std::int64_t, std::int32_t>;
-        typedef bits ivec __attribute__((vector_size(T::lanes * sizeof(E))));
-        const ivec mask = ivec{} - static_cast<bits>(keep);  // all ones or all zeros
-        return T((typename T::vec)((ivec)x.v & mask), 0);
+        return x.kept(typename T::mask{} - static_cast<typename T::bits>(keep));  // all ones or all zeros
     }
 }
 
