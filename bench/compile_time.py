@@ -26,12 +26,19 @@ and level with the same flags (g++: a header that includes it, compiled to .gch 
 separately, and every program that includes ctgrad is timed both without and with it (hand
 includes no ctgrad header: "-").
 
+With --runtime, the run-time part of the Tensor layer is first compiled once per compiler and
+level into a static library, as CMake's ctgrad::runtime target builds it (src/runtime.cpp with
+-DCTGRAD_SEPARATE_RUNTIME, then `ar`); its build time is reported separately, and every program
+that includes ctgrad is also timed compiled with -DCTGRAD_SEPARATE_RUNTIME and linked with it
+(with --pch too: also with a precompiled header built with that definition).
+
 --include measures another include/ directory, e.g. a `git worktree` of an earlier commit for
 "before" figures; the examples are then taken from the examples/ beside it (--examples to
 choose), and the commit reported is that checkout's.
 
     bench/compile_time.py                                  # everything: g++ and clang++, -O0 and -O2
     bench/compile_time.py --pch --out /tmp/compile_time.md # also with a precompiled header
+    bench/compile_time.py --pch --runtime                  # also linked with ctgrad::runtime
     bench/compile_time.py --reps 1 --compilers g++ --levels O2 --programs hand,header
     git worktree add /tmp/before <commit> && bench/compile_time.py --include /tmp/before/include
 """
@@ -185,6 +192,8 @@ def main():
                         help="comma-separated, of: " + ", ".join(PROGRAMS))
     parser.add_argument("--pch", action="store_true",
                         help="also time each program with a precompiled <ctgrad/tensor.hpp>")
+    parser.add_argument("--runtime", action="store_true",
+                        help="also time each program linked with the compiled run-time library")
     parser.add_argument("--include", default=os.path.join(REPO, "include"),
                         help="the include/ directory to measure (default: this repository's)")
     parser.add_argument("--examples", default=None,
@@ -207,6 +216,9 @@ def main():
     if not os.path.isfile(os.path.join(include, "ctgrad", "tensor.hpp")):
         parser.error(f"{include} has no ctgrad/tensor.hpp")
     examples = os.path.abspath(args.examples or os.path.join(os.path.dirname(include), "examples"))
+    runtime_source = os.path.join(os.path.dirname(include), "src", "runtime.cpp")
+    if args.runtime and not os.path.isfile(runtime_source):
+        parser.error(f"--runtime: {runtime_source} does not exist")
     for p in programs:
         name = PROGRAMS[p][1]
         if name and not os.path.isfile(os.path.join(examples, name)):
@@ -234,68 +246,101 @@ def main():
     load_before = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M")
     configs = [(cxx, level) for cxx in compilers for level in levels]
-    modes = [False, True] if args.pch else [False]
-    # times[(cxx, level, pch, program)] = [(wall, cpu), ...]; failures[...] = log path
-    times, failures, pch_times, pch_failures = {}, {}, {}, {}
+    # A mode: (label, linked with the run-time library, with a precompiled header).
+    modes = [("", False, False)]
+    if args.pch:
+        modes.append(("pch", False, True))
+    if args.runtime:
+        modes.append(("runtime", True, False))
+        if args.pch:
+            modes.append(("runtime pch", True, True))
+    # times[(cxx, level, mode label, program)] = [(wall, cpu), ...]; failures[...] = log path;
+    # tool_times[(what, cxx, level)] = [(wall, cpu), ...] for the precompiled headers and the library
+    times, failures, tool_times, tool_failures = {}, {}, {}, {}
 
-    def base_flags(level):
-        return ["-std=c++20", level, "-I" + include]
+    def base_flags(level, runtime=False):
+        return ["-std=c++20", level, "-I" + include] + (["-DCTGRAD_SEPARATE_RUNTIME"] if runtime else [])
+
+    def time_tool(what, cxx, level, cmds, log):
+        """Runs cmds in order --reps times; records the total per run; False when one fails."""
+        runs = []
+        for _ in range(args.reps):
+            wall = cpu = 0.0
+            for cmd in cmds:
+                code, w, c = run_timed(cmd, log, args.timeout)
+                if code != 0:
+                    tool_failures[(what, cxx, level)] = log
+                    return False
+                wall, cpu = wall + w, cpu + c
+            runs.append((wall, cpu))
+        tool_times[(what, cxx, level)] = runs
+        print(f"[{cxx} {level}] {what}: {statistics.median(r[0] for r in runs):.2f} s", file=sys.stderr)
+        return True
 
     for cxx, level in configs:
         tag = slug(f"{cxx}{level}")
-        pch_use = None
-        if args.pch:
-            pch_dir = os.path.join(scratch, "pch-" + tag)
-            os.makedirs(pch_dir, exist_ok=True)
-            header = os.path.join(pch_dir, "ctgrad_pch.hpp")
-            with open(header, "w") as f:
-                f.write(PCH_HEADER)
-            if "clang" in os.path.basename(cxx):
-                out = header + ".pch"
-                cmd = [cxx, *base_flags(level), "-x", "c++-header", header,
-                       "-fpch-instantiate-templates", "-o", out]  # -x c++-header: -emit-pch
-                pch_use = ["-include-pch", out]
-            else:
-                out = header + ".gch"
-                cmd = [cxx, *base_flags(level), "-x", "c++-header", header, "-o", out]
-                pch_use = ["-include", header, "-Werror=invalid-pch"]
-            runs = []
-            for _ in range(args.reps):
-                log = os.path.join(scratch, f"pch-{tag}.log")
-                code, wall, cpu = run_timed(cmd, log, args.timeout)
-                if code != 0:
-                    pch_failures[(cxx, level)] = log
-                    break
-                runs.append((wall, cpu))
-            pch_times[(cxx, level)] = runs
-            print(f"[{cxx} {level}] PCH: " + (f"{statistics.median(r[0] for r in runs):.2f} s"
-                  if runs else "failed, see " + pch_failures[(cxx, level)]), file=sys.stderr)
-            if not runs:
-                pch_use = None
+        extra = {}  # mode label -> extra compile arguments, or None when its tool failed
+        runtime_lib = None
+        if args.runtime:
+            obj = os.path.join(scratch, f"runtime-{tag}.o")
+            lib = os.path.join(scratch, f"libctgrad_runtime-{tag}.a")
+            if os.path.exists(lib):
+                os.remove(lib)
+            cmds = [[cxx, *base_flags(level, True), "-c", runtime_source, "-o", obj], ["ar", "rcs", lib, obj]]
+            if time_tool("runtime library", cxx, level, cmds, os.path.join(scratch, f"runtime-{tag}.log")):
+                runtime_lib = lib
+        for label, runtime, pch in modes:
+            if runtime and runtime_lib is None:
+                extra[label] = None
+                continue
+            flags = ["-DCTGRAD_SEPARATE_RUNTIME"] if runtime else []
+            if pch:
+                pch_dir = os.path.join(scratch, "pch-" + tag + ("-runtime" if runtime else ""))
+                os.makedirs(pch_dir, exist_ok=True)
+                header = os.path.join(pch_dir, "ctgrad_pch.hpp")
+                with open(header, "w") as f:
+                    f.write(PCH_HEADER)
+                if "clang" in os.path.basename(cxx):
+                    out = header + ".pch"
+                    cmd = [cxx, *base_flags(level, runtime), "-x", "c++-header", header,
+                           "-fpch-instantiate-templates", "-o", out]  # -x c++-header: -emit-pch
+                    use = ["-include-pch", out]
+                else:
+                    out = header + ".gch"
+                    cmd = [cxx, *base_flags(level, runtime), "-x", "c++-header", header, "-o", out]
+                    use = ["-include", header, "-Werror=invalid-pch"]
+                what = "precompiled header" + (" (runtime)" if runtime else "")
+                if not time_tool(what, cxx, level, [cmd], os.path.join(pch_dir, "pch.log")):
+                    extra[label] = None
+                    continue
+                flags += use
+            extra[label] = flags
 
         for rep in range(args.reps):
             for p in programs:
                 _, example, object_only, uses_ctgrad = PROGRAMS[p]
-                for pch in modes:
-                    if pch and (not uses_ctgrad or pch_use is None):
+                for label, runtime, pch in modes:
+                    if label and (not uses_ctgrad or extra[label] is None):
                         continue
-                    key = (cxx, level, pch, p)
+                    key = (cxx, level, label, p)
                     if key in failures:
                         continue
-                    out = os.path.join(scratch, f"{p}-{tag}{'-pch' if pch else ''}")
+                    out = os.path.join(scratch, f"{p}-{tag}{'-' + slug(label) if label else ''}")
                     cmd = [cxx, *base_flags(level)]
                     if example:
                         cmd.append("-I" + examples)
-                    if pch:
-                        cmd += pch_use
-                    cmd += ["-c", sources[p], "-o", out + ".o"] if object_only else [sources[p], "-o", out]
+                    cmd += extra[label]
+                    if object_only:
+                        cmd += ["-c", sources[p], "-o", out + ".o"]
+                    else:
+                        cmd += [sources[p], "-o", out] + ([runtime_lib] if runtime else [])
                     log = out + ".log"
                     code, wall, cpu = run_timed(cmd, log, args.timeout)
                     if code != 0:
                         failures[key] = log
                         continue
                     times.setdefault(key, []).append((wall, cpu))
-                    print(f"[{cxx} {level}{' pch' if pch else ''}] {p}: {wall:.2f} s wall, {cpu:.2f} s CPU",
+                    print(f"[{cxx} {level}{' ' + label if label else ''}] {p}: {wall:.2f} s wall, {cpu:.2f} s CPU",
                           file=sys.stderr)
     load_after = os.getloadavg()
 
@@ -311,41 +356,43 @@ def main():
 
     # The reference: hand with g++ -O2 when measured, else with the first configuration.
     ref_cfg = ("g++", "-O2") if ("g++", "-O2") in configs else configs[0]
-    ref = median((*ref_cfg, False, "hand"), 0)
-    columns = [(cxx, level, pch) for cxx, level in configs for pch in modes]
+    ref = median((*ref_cfg, "", "hand"), 0)
+    columns = [(cxx, level, label) for cxx, level in configs for label, _, _ in modes]
 
     def header_row(first, extra):
-        names = [f"{c} {l}" + (" pch" if pch else "") for c, l, pch in columns]
+        names = [f"{c} {l}" + (" " + label if label else "") for c, l, label in columns]
         return [f"| {first} | " + " | ".join(names + extra) + " |",
                 "| --- | " + " | ".join(["---:"] * (len(names) + len(extra))) + " |"]
 
-    ratio_cols = [pch for pch in modes]
-    ratio_names = [f"÷ hand ({ref_cfg[0]} {ref_cfg[1]}{' pch' if pch else ''})" for pch in ratio_cols]
+    ratio_cols = [label for label, _, _ in modes]
+    ratio_names = [f"÷ hand ({ref_cfg[0]} {ref_cfg[1]}{' ' + label if label else ''})" for label in ratio_cols]
     lines = [f"Compile + link time, seconds (median of {args.reps}, wall); `header` is compiled to an "
              "object only.", ""]
     lines += header_row("program", ratio_names)
     for p in programs:
-        row = [cell((c, l, pch, p), 0) for c, l, pch in columns]
-        for pch in ratio_cols:
-            value = median((*ref_cfg, pch, p), 0)
+        row = [cell((c, l, label, p), 0) for c, l, label in columns]
+        for label in ratio_cols:
+            value = median((*ref_cfg, label, p), 0)
             row.append(f"{value / ref:.1f}" if value is not None and ref else "-")
         lines.append(f"| {p} | " + " | ".join(row) + " |")
     lines += ["", f"CPU time (user + sys of the compiler and the tools it runs), seconds (median of {args.reps}):", ""]
     lines += header_row("program", [])
     for p in programs:
-        lines.append(f"| {p} | " + " | ".join(cell((c, l, pch, p), 1) for c, l, pch in columns) + " |")
-    if args.pch:
-        lines += ["", "Building the precompiled header of <ctgrad/tensor.hpp> (once per compiler and "
-                  f"level), seconds (median of {args.reps}):", "",
-                  "| compiler | level | wall | CPU |", "| --- | --- | ---: | ---: |"]
-        for cxx, level in configs:
-            runs = pch_times.get((cxx, level)) or []
-            if runs:
-                wall = statistics.median(r[0] for r in runs)
-                cpu = statistics.median(r[1] for r in runs)
-                lines.append(f"| {cxx} | {level} | {wall:.2f} | {cpu:.2f} |")
-            else:
-                lines.append(f"| {cxx} | {level} | error | error |")
+        lines.append(f"| {p} | " + " | ".join(cell((c, l, label, p), 1) for c, l, label in columns) + " |")
+    tools = sorted({what for what, _, _ in [*tool_times, *tool_failures]})
+    if tools:
+        lines += ["", "Built once per compiler and level (a build pays it once, and again only when a "
+                  f"header changes), seconds (median of {args.reps}):", "",
+                  "| what | compiler | level | wall | CPU |", "| --- | --- | --- | ---: | ---: |"]
+        for what in tools:
+            for cxx, level in configs:
+                runs = tool_times.get((what, cxx, level)) or []
+                if runs:
+                    wall = statistics.median(r[0] for r in runs)
+                    cpu = statistics.median(r[1] for r in runs)
+                    lines.append(f"| {what} | {cxx} | {level} | {wall:.2f} | {cpu:.2f} |")
+                else:
+                    lines.append(f"| {what} | {cxx} | {level} | error | error |")
     lines += ["", f"- machine: {cpu_model()}, {os.cpu_count()} logical CPUs; load average "
               f"(1, 5, 15 min) before {', '.join(f'{x:.2f}' for x in load_before)}, after "
               f"{', '.join(f'{x:.2f}' for x in load_after)}; started {started}"]
@@ -354,11 +401,13 @@ def main():
     lines.append(f"- headers measured: {commit_of(include)}")
     lines.append(f"- flags: `-std=c++20 <level> -I<include>` (examples also `-I<examples>`)"
                  + ("; with pch, g++ `-include <header> -Werror=invalid-pch` (its .gch beside it), "
-                    "clang++ `-include-pch <header>.pch`" if args.pch else ""))
+                    "clang++ `-include-pch <header>.pch`" if args.pch else "")
+                 + ("; with runtime, `-DCTGRAD_SEPARATE_RUNTIME` and the library on the link line"
+                    if args.runtime else ""))
     report = "\n".join(lines) + "\n"
 
     problems = []
-    for key, log in sorted({**failures, **{(*k, True, "(pch)"): v for k, v in pch_failures.items()}}.items()):
+    for key, log in sorted({**failures, **tool_failures}.items()):
         with open(log, errors="replace") as f:
             head = "".join(f.readlines()[:8])
         problems.append(f"{' '.join(str(k) for k in key)} failed ({log}):\n{head}")

@@ -73,11 +73,13 @@ function(_ctgrad_gcc12_o3_false_positives target)
   endif()
 endfunction()
 
-# ctgrad_strict(<target>)
+# ctgrad_strict(<target> [NO_SANITIZE])
 #   Enable warnings-as-errors and, with CTGRAD_SANITIZE=ON, ASan/UBSan, or
-#   with CTGRAD_SANITIZE_THREAD=ON, TSan. Call it after the target's own
-#   compile options are set.
+#   with CTGRAD_SANITIZE_THREAD=ON, TSan (not with NO_SANITIZE: a library that
+#   programs built without the sanitizers link too). Call it after the
+#   target's own compile options are set.
 function(ctgrad_strict target)
+  cmake_parse_arguments(PARSE_ARGV 1 strict "NO_SANITIZE" "" "")
   if(MSVC)
     target_compile_options(${target} PRIVATE /W4 /WX /permissive-)
   else()
@@ -85,7 +87,7 @@ function(ctgrad_strict target)
     _ctgrad_gcc12_o3_false_positives(${target})
   endif()
 
-  if(CTGRAD_SANITIZE OR CTGRAD_SANITIZE_THREAD)
+  if((CTGRAD_SANITIZE OR CTGRAD_SANITIZE_THREAD) AND NOT strict_NO_SANITIZE)
     if(MSVC)
       message(FATAL_ERROR
         "CTGRAD_SANITIZE and CTGRAD_SANITIZE_THREAD are only supported with GCC and Clang")

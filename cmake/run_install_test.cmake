@@ -52,9 +52,12 @@ run_step("Configuring the consumer project"
 run_step("Building the consumer project"
   "${CMAKE_COMMAND}" --build "${CONSUMER_BINARY_DIR}" --config "${CONFIG}")
 
-set(consumer "${CONSUMER_BINARY_DIR}/ctgrad_consumer")
-if(NOT EXISTS "${consumer}")
-  set(consumer "${CONSUMER_BINARY_DIR}/${CONFIG}/ctgrad_consumer")
-endif()
-run_step("Running the consumer program" "${consumer}")
-message(STATUS "Consumer output: ${step_output}")
+# ctgrad_consumer: headers only; ctgrad_consumer_runtime: linked with ctgrad::runtime.
+foreach(program ctgrad_consumer ctgrad_consumer_runtime)
+  set(consumer "${CONSUMER_BINARY_DIR}/${program}")
+  if(NOT EXISTS "${consumer}")
+    set(consumer "${CONSUMER_BINARY_DIR}/${CONFIG}/${program}")
+  endif()
+  run_step("Running ${program}" "${consumer}")
+  message(STATUS "${program} output: ${step_output}")
+endforeach()

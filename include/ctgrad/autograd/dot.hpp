@@ -27,17 +27,13 @@ using dot_names = std::vector<std::pair<std::string, basic_tensor<T>>>;
 
 namespace detail {
 
+/// A leaf's label in a picture: its name (or "tensor") and shape, or a number.
 template <class T>
-std::string tensor_label(const targ<T>& a, const dot_names<T>& names) {
-    if (!a.t) return python_repr(static_cast<double>(a.number));
-    std::string label = "tensor";
-    for (const auto& [name, t] : names)
-        if (t.defined() && t.impl_ptr() == a.t) label = name;
-    label += "\n" + a.t->shape.str();
-    if (a.t->grad_fn) label += "\n" + a.t->grad_fn->name();
-    else if (a.t->requires_grad) label += "\nrequires_grad";
-    return label;
-}
+std::string tensor_label(const targ<T>& a, const dot_names<T>& names);
+
+/// The graph backward() walks from f, as DOT.
+template <class T>
+std::string backward_dot_text(const grad_fn& f, const dot_names<T>& names);
 
 /// A tensor statement: returns the node id and the node's shape.
 template <class E, std::size_t Off, class T, std::size_t L>
@@ -67,6 +63,39 @@ std::pair<std::size_t, tensor_size> tensor_dot(dot_writer& out, const std::array
     }
 }
 
+}  // namespace detail
+
+/// DOT for a tensor statement: its operations, with shapes, over its tensors and numbers.
+template <class T, class E, std::size_t L>
+std::string to_dot(const tensor_expr<T, E, L>& e, const dot_names<T>& names = {}) {
+    detail::dot_writer out;
+    detail::tensor_dot<E, 0>(out, detail::statement_access::args(e), names);
+    return out.str("statement");
+}
+
+/// DOT for the backward graph of a tensor or statement: grad_fn nodes down to the leaves'
+/// AccumulateGrad (named when `names` holds the leaf).
+template <class X> requires tensor_like<X>
+std::string to_dot_backward(const X& t, const dot_names<typename X::value_type>& names = {}) {
+    return detail::backward_dot_text<typename X::value_type>(t.grad_fn(), names);
+}
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+namespace detail {
+
+template <class T>
+std::string tensor_label(const targ<T>& a, const dot_names<T>& names) {
+    if (!a.t) return python_repr(static_cast<double>(a.number));
+    std::string label = "tensor";
+    for (const auto& [name, t] : names)
+        if (t.defined() && t.impl_ptr() == a.t) label = name;
+    label += "\n" + a.t->shape.str();
+    if (a.t->grad_fn) label += "\n" + a.t->grad_fn->name();
+    else if (a.t->requires_grad) label += "\nrequires_grad";
+    return label;
+}
+
 template <class T>
 void backward_dot(dot_writer& out, const grad_fn& f, std::size_t parent, bool has_parent, const dot_names<T>& names,
                   std::vector<std::pair<const void*, std::size_t>>& seen) {
@@ -91,26 +120,17 @@ void backward_dot(dot_writer& out, const grad_fn& f, std::size_t parent, bool ha
         if (edge.function) backward_dot(out, edge.function, id, true, names, seen);
 }
 
-}  // namespace detail
-
-/// DOT for a tensor statement: its operations, with shapes, over its tensors and numbers.
-template <class T, class E, std::size_t L>
-std::string to_dot(const tensor_expr<T, E, L>& e, const dot_names<T>& names = {}) {
-    detail::dot_writer out;
-    detail::tensor_dot<E, 0>(out, detail::statement_access::args(e), names);
-    return out.str("statement");
-}
-
-/// DOT for the backward graph of a tensor or statement: grad_fn nodes down to the leaves'
-/// AccumulateGrad (named when `names` holds the leaf).
-template <class X> requires tensor_like<X>
-std::string to_dot_backward(const X& t, const dot_names<typename X::value_type>& names = {}) {
-    detail::dot_writer out;
+template <class T>
+std::string backward_dot_text(const grad_fn& f, const dot_names<T>& names) {
+    dot_writer out;
     std::vector<std::pair<const void*, std::size_t>> seen;
-    const grad_fn f = t.grad_fn();
-    if (f) detail::backward_dot(out, f, 0, false, names, seen);
+    if (f) backward_dot(out, f, 0, false, names, seen);
     return out.str("backward");
 }
+
+}  // namespace detail
+
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 }  // namespace ctgrad
 

@@ -29,6 +29,8 @@
 #ifndef CTGRAD_AUTOGRAD_FORMAT_HPP
 #define CTGRAD_AUTOGRAD_FORMAT_HPP
 
+#include <ctgrad/detail/config.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -63,7 +65,23 @@ struct print_options {
 };
 
 /// Python's format(value, ".{precision}f") / ".{precision}e" for a double.
-inline std::string python_format(double value, int precision, bool scientific) {
+CTGRAD_RUNTIME_INLINE std::string python_format(double value, int precision, bool scientific);
+
+/// print(tensor) / repr(tensor): data in row-major order, shape empty for a 0-dimensional
+/// tensor. T is float or double; the printed dtype comes from suffix.float64.
+template <class T>
+std::string format_tensor(std::span<const T> data, std::span<const std::size_t> shape, const format_suffix& suffix,
+                          const print_options& options = {});
+
+/// print(tensor) of a tensor's values: float64 from T, "requires_grad=True" when asked (a
+/// leaf) and "grad_fn=<fn>" when fn is not empty.
+template <class T>
+std::string format_values(std::span<const T> values, std::span<const std::size_t> shape, bool requires_grad,
+                          const std::string& fn);
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+CTGRAD_RUNTIME_INLINE std::string python_format(double value, int precision, bool scientific) {
     if (std::isnan(value)) return "nan";
     if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
     // Fixed notation of the largest double with precision digits fits in 309 + 1 + 1 + precision.
@@ -144,7 +162,7 @@ private:
 };
 
 /// Indices along one dimension that are printed: all, or the first and last edgeitems.
-inline std::vector<std::size_t> shown_indices(std::size_t size, bool summarize, const print_options& options) {
+CTGRAD_RUNTIME_INLINE std::vector<std::size_t> shown_indices(std::size_t size, bool summarize, const print_options& options) {
     std::vector<std::size_t> shown;
     if (summarize && size > 2 * options.edgeitems) {
         for (std::size_t i = 0; i < options.edgeitems; ++i) shown.push_back(i);
@@ -228,7 +246,7 @@ private:
 };
 
 /// _add_suffixes: appends ", suffix" or starts a new line, then the closing parenthesis.
-inline std::string add_suffixes(std::string tensor_str, const std::vector<std::string>& suffixes, std::size_t indent,
+CTGRAD_RUNTIME_INLINE std::string add_suffixes(std::string tensor_str, const std::vector<std::string>& suffixes, std::size_t indent,
                                 std::size_t linewidth) {
     // PyTorch's len(s) - s.rfind("\n") + 1: two more than the last line's length.
     const std::size_t newline = tensor_str.rfind('\n');
@@ -247,7 +265,7 @@ inline std::string add_suffixes(std::string tensor_str, const std::vector<std::s
 }
 
 /// Python's str(tuple(shape)): "(2, 0)", "(0,)".
-inline std::string python_tuple(std::span<const std::size_t> shape) {
+CTGRAD_RUNTIME_INLINE std::string python_tuple(std::span<const std::size_t> shape) {
     std::string out = "(";
     for (std::size_t i = 0; i < shape.size(); ++i) {
         if (i != 0) out += ", ";
@@ -257,11 +275,9 @@ inline std::string python_tuple(std::span<const std::size_t> shape) {
     return out + ")";
 }
 
-/// print(tensor) / repr(tensor): data in row-major order, shape empty for a 0-dimensional
-/// tensor. T is float or double; the printed dtype comes from suffix.float64.
 template <class T>
 std::string format_tensor(std::span<const T> data, std::span<const std::size_t> shape, const format_suffix& suffix,
-                          const print_options& options = {}) {
+                          const print_options& options) {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "format_tensor: float or double elements");
     std::size_t numel = 1;
     for (std::size_t s : shape) numel *= s;
@@ -285,6 +301,18 @@ std::string format_tensor(std::span<const T> data, std::span<const std::size_t> 
     }
     return add_suffixes(prefix + body, suffixes, indent, options.linewidth);
 }
+
+template <class T>
+std::string format_values(std::span<const T> values, std::span<const std::size_t> shape, bool requires_grad,
+                          const std::string& fn) {
+    format_suffix suffix;
+    suffix.float64 = CTGRAD_IS_SAME(T, double);
+    suffix.requires_grad = requires_grad;
+    suffix.grad_fn = fn;
+    return format_tensor<T>(values, shape, suffix);
+}
+
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 } // namespace detail
 } // namespace ctgrad

@@ -2,6 +2,8 @@
 #ifndef CTGRAD_AUTOGRAD_GRAD_FN_HPP
 #define CTGRAD_AUTOGRAD_GRAD_FN_HPP
 
+#include <ctgrad/detail/config.hpp>
+
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -57,7 +59,12 @@ struct grad_fn::edge {
     int input_nr = 0;
 };
 
-inline grad_fn::grad_fn(std::string name, const void* id, std::vector<edge> next) {
+/// Prints next_functions as Python prints the tuple: `((<AccumulateGrad object at 0x...>, 0), (None, 0))`.
+CTGRAD_RUNTIME_INLINE std::ostream& operator<<(std::ostream& os, const std::vector<grad_fn::edge>& edges);
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+CTGRAD_RUNTIME_INLINE grad_fn::grad_fn(std::string name, const void* id, std::vector<edge> next) {
     auto d = std::make_shared<data>();
     d->name = std::move(name);
     d->id = id;
@@ -65,7 +72,7 @@ inline grad_fn::grad_fn(std::string name, const void* id, std::vector<edge> next
     data_ = std::move(d);
 }
 
-inline grad_fn::grad_fn(std::string name, const void* id, std::function<std::vector<edge>()> next) {
+CTGRAD_RUNTIME_INLINE grad_fn::grad_fn(std::string name, const void* id, std::function<std::vector<edge>()> next) {
     auto d = std::make_shared<data>();
     d->name = std::move(name);
     d->id = id;
@@ -73,7 +80,7 @@ inline grad_fn::grad_fn(std::string name, const void* id, std::function<std::vec
     data_ = std::move(d);
 }
 
-inline const std::vector<grad_fn::edge>& grad_fn::next_functions() const {
+CTGRAD_RUNTIME_INLINE const std::vector<grad_fn::edge>& grad_fn::next_functions() const {
     static const std::vector<edge> none;
     if (!data_) return none;
     std::call_once(data_->once, [d = data_.get()] {
@@ -85,8 +92,7 @@ inline const std::vector<grad_fn::edge>& grad_fn::next_functions() const {
     return data_->next;
 }
 
-/// Prints next_functions as Python prints the tuple: `((<AccumulateGrad object at 0x...>, 0), (None, 0))`.
-inline std::ostream& operator<<(std::ostream& os, const std::vector<grad_fn::edge>& edges) {
+CTGRAD_RUNTIME_INLINE std::ostream& operator<<(std::ostream& os, const std::vector<grad_fn::edge>& edges) {
     os << '(';
     for (std::size_t i = 0; i != edges.size(); ++i) {
         if (i) os << ", ";
@@ -95,6 +101,8 @@ inline std::ostream& operator<<(std::ostream& os, const std::vector<grad_fn::edg
     if (edges.size() == 1) os << ',';
     return os << ')';
 }
+
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 }  // namespace ctgrad
 

@@ -31,6 +31,8 @@
 #ifndef CTGRAD_AUTOGRAD_RANDOM_HPP
 #define CTGRAD_AUTOGRAD_RANDOM_HPP
 
+#include <ctgrad/detail/config.hpp>
+
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -357,12 +359,39 @@ inline std::mutex& default_generator_mutex() {
 
 } // namespace detail
 
+namespace detail {
+template <class T> void randn_into(std::span<T> out, generator& g, randn_path path);
+template <class T> void randn_into_default(std::span<T> out, randn_path path);
+}  // namespace detail
+
 /// Fills out with torch.randn(out.size()) values drawn from g, for float (torch.float32) or
 /// double (torch.float64). The shape does not matter: randn(10, 1) holds randn(10)'s values.
 template <class T>
 void fill_randn(std::span<T> out, generator& g, randn_path path = randn_path::avx2) {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "fill_randn: PyTorch's randn is reproduced for float and double only");
+    detail::randn_into(out, g, path);
+}
+
+/// torch.randn from the default generator.
+template <class T>
+void fill_randn(std::span<T> out, randn_path path = randn_path::avx2) {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "fill_randn: PyTorch's randn is reproduced for float and double only");
+    detail::randn_into_default(out, path);
+}
+
+/// torch.manual_seed: reseeds the default generator. A negative Python seed s corresponds to
+/// static_cast<std::uint64_t>(s).
+CTGRAD_RUNTIME_INLINE void manual_seed(std::uint64_t seed);
+
+/// torch.initial_seed: the seed of the default generator.
+CTGRAD_RUNTIME_INLINE std::uint64_t initial_seed();
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+template <class T>
+void detail::randn_into(std::span<T> out, generator& g, randn_path path) {
     if (out.size() >= 16) {
         detail::normal_fill(out, g, path);
     } else {
@@ -370,25 +399,23 @@ void fill_randn(std::span<T> out, generator& g, randn_path path = randn_path::av
     }
 }
 
-/// torch.randn from the default generator.
 template <class T>
-void fill_randn(std::span<T> out, randn_path path = randn_path::avx2) {
+void detail::randn_into_default(std::span<T> out, randn_path path) {
     const std::lock_guard<std::mutex> lock(detail::default_generator_mutex());
-    fill_randn(out, detail::default_generator(), path);
+    randn_into(out, detail::default_generator(), path);
 }
 
-/// torch.manual_seed: reseeds the default generator. A negative Python seed s corresponds to
-/// static_cast<std::uint64_t>(s).
-inline void manual_seed(std::uint64_t seed) {
+CTGRAD_RUNTIME_INLINE void manual_seed(std::uint64_t seed) {
     const std::lock_guard<std::mutex> lock(detail::default_generator_mutex());
     detail::default_generator().manual_seed(seed);
 }
 
-/// torch.initial_seed: the seed of the default generator.
-inline std::uint64_t initial_seed() {
+CTGRAD_RUNTIME_INLINE std::uint64_t initial_seed() {
     const std::lock_guard<std::mutex> lock(detail::default_generator_mutex());
     return detail::default_generator().initial_seed();
 }
+
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 } // namespace ctgrad
 

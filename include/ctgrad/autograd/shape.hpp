@@ -2,6 +2,7 @@
 #ifndef CTGRAD_AUTOGRAD_SHAPE_HPP
 #define CTGRAD_AUTOGRAD_SHAPE_HPP
 
+#include <ctgrad/detail/config.hpp>
 #include <ctgrad/autograd/errors.hpp>
 
 #include <algorithm>
@@ -32,11 +33,7 @@ public:
     }
     [[nodiscard]] std::span<const std::size_t> dims() const { return {dims_.data(), rank_}; }
     /// "[10, 1]", as in PyTorch's messages.
-    [[nodiscard]] std::string str() const {
-        std::string s = "[";
-        for (std::size_t i = 0; i != rank_; ++i) s += (i ? ", " : "") + std::to_string(dims_[i]);
-        return s + "]";
-    }
+    [[nodiscard]] std::string str() const;
     friend bool operator==(const tensor_size& a, const tensor_size& b) {
         if (a.rank_ != b.rank_) return false;
         for (std::size_t i = 0; i != a.rank_; ++i)  // not std::equal: a call to memcmp for two numbers
@@ -52,7 +49,13 @@ private:
 
 namespace detail {
 
-inline tensor_size broadcast_shapes(const tensor_size& a, const tensor_size& b) {
+/// The shape a and b broadcast to; PyTorch's error when they do not.
+CTGRAD_RUNTIME_INLINE tensor_size broadcast_shapes(const tensor_size& a, const tensor_size& b);
+[[noreturn]] CTGRAD_RUNTIME_INLINE void throw_unsupported_broadcast(const tensor_size& a, const tensor_size& out);
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+CTGRAD_RUNTIME_INLINE tensor_size broadcast_shapes(const tensor_size& a, const tensor_size& b) {
     const std::size_t rank = std::max(a.size(), b.size());
     std::array<std::size_t, tensor_size::max_rank> dims{};
     for (std::size_t j = 0; j != rank; ++j) {  // j counts from the last dimension
@@ -68,12 +71,22 @@ inline tensor_size broadcast_shapes(const tensor_size& a, const tensor_size& b) 
     return {dims[0], dims[1]};
 }
 
-[[noreturn]] inline void throw_unsupported_broadcast(const tensor_size& a, const tensor_size& out) {
+[[noreturn]] CTGRAD_RUNTIME_INLINE void throw_unsupported_broadcast(const tensor_size& a, const tensor_size& out) {
     throw error("ctgrad: broadcasting a tensor of shape " + a.str() + " to " + out.str() +
                 " is not supported; an operand must have the result's number of elements or a single element");
 }
 
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
+
 }  // namespace detail
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+CTGRAD_RUNTIME_INLINE std::string tensor_size::str() const {
+    std::string s = "[";
+    for (std::size_t i = 0; i != rank_; ++i) s += (i ? ", " : "") + std::to_string(dims_[i]);
+    return s + "]";
+}
+#endif
 
 }  // namespace ctgrad
 

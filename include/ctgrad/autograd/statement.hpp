@@ -67,15 +67,6 @@ inline void warn_non_leaf_grad() {
             stderr);
 }
 
-template <class T>
-std::string format_values(std::span<const T> values, const tensor_size& shape, bool requires_grad, const std::string& fn) {
-    format_suffix suffix;
-    suffix.float64 = CTGRAD_IS_SAME(T, double);
-    suffix.requires_grad = requires_grad;
-    suffix.grad_fn = fn;
-    return format_tensor<T>(values, shape.dims(), suffix);
-}
-
 template <class X> struct is_tensor_expr_v_trait : std::bool_constant<false> {};
 template <class X> concept is_tensor_expr_v = is_tensor_expr_v_trait<X>::value;
 template <class T, class E, std::size_t L> struct is_tensor_expr_v_trait<tensor_expr<T, E, L>> : std::bool_constant<true> {};
@@ -122,7 +113,7 @@ public:
     /// The grad_fn of the statement's last operation (None when it does not require grad).
     [[nodiscard]] ctgrad::grad_fn grad_fn() const {
         if (!requires_grad()) return {};
-        return detail::describe_expr<E, 0>(args, static_cast<const void*>(this));
+        return detail::describe_expr<E>(args, static_cast<const void*>(this));
     }
 
     /// .grad of a non-leaf: None, with PyTorch's warning (once) when it requires grad.
@@ -170,7 +161,7 @@ public:
     friend std::ostream& operator<<(std::ostream& os, const tensor_expr& e) {
         const std::vector<T> v = e.values();
         const auto fn = e.grad_fn();
-        return os << detail::format_values<T>(v, e.shape_, false, fn ? fn.name() : std::string());
+        return os << detail::format_values<T>(v, e.shape_.dims(), false, fn ? fn.name() : std::string());
     }
 
 private:
@@ -374,8 +365,8 @@ struct expr_node final : node<T> {
     std::shared_ptr<const std::uint64_t> result_version;  ///< empty unless the result is saved
     std::uint64_t saved_result_version = 0;
 
-    [[nodiscard]] std::string name() const override { return statement_name<E, 0>(expr.args); }
-    [[nodiscard]] ctgrad::grad_fn describe() const override { return describe_expr<E, 0>(expr.args, this->id()); }
+    [[nodiscard]] std::string name() const override { return statement_name<E>(expr.args); }
+    [[nodiscard]] ctgrad::grad_fn describe() const override { return describe_expr<E>(expr.args, this->id()); }
     [[nodiscard]] std::span<const targ<T>> inputs() const override { return expr.args; }
     void take_inputs(std::vector<std::shared_ptr<tensor_impl<T>>>& out) override {
         for (targ<T>& a : expr.args)
@@ -385,13 +376,7 @@ struct expr_node final : node<T> {
         if (released) throw_second_backward();
         expr.check_versions();
         if (result_version && *result_version != saved_result_version)
-            throw error("one of the variables needed for gradient computation has been modified by an inplace "
-                        "operation: [" +
-                        torch_type_name<T>() + " " + expr.shape().str() + "], which is output 0 of " + name() +
-                        ", is at version " + std::to_string(*result_version) + "; expected version " +
-                        std::to_string(saved_result_version) +
-                        " instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-                        "gradient, with torch.autograd.set_detect_anomaly(True).");
+            throw_modified_result<T>(expr.shape(), name(), *result_version, saved_result_version);
         expr.backward_into(g, stride, eng);
         if (!retain_graph && !linear_statement<E>) released = true;
     }

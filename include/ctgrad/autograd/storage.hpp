@@ -54,14 +54,9 @@ struct tensor_impl {
     [[nodiscard]] std::size_t numel() const { return shape.numel(); }
 };
 
+/// A new tensor of the given shape, every element `fill`, version 0.
 template <class T>
-std::shared_ptr<tensor_impl<T>> new_impl(const tensor_size& shape, T fill = T(0)) {
-    auto t = std::make_shared<tensor_impl<T>>();
-    t->storage = std::make_shared<std::vector<T>>(shape.numel(), fill);
-    t->version = std::make_shared<std::uint64_t>(0);
-    t->shape = shape;
-    return t;
-}
+std::shared_ptr<tensor_impl<T>> new_impl(const tensor_size& shape, T fill = T(0));
 
 /// One operand slot of a statement: a tensor (with its version when captured) or a number.
 template <class T>
@@ -104,6 +99,93 @@ struct node {
     virtual void apply(const T* grad, std::size_t stride, engine<T>& eng, bool retain_graph) = 0;
 };
 
+[[noreturn]] CTGRAD_RUNTIME_INLINE void throw_second_backward();
+
+template <class T>
+std::string torch_type_name() {
+    return CTGRAD_IS_SAME(T, double) ? "torch.DoubleTensor" : "torch.FloatTensor";
+}
+
+/// PyTorch's check that a tensor saved for backward was not modified in place since: a
+/// statement that reads values in its backward reads every tensor it holds (PyTorch saves
+/// fewer, so it raises in fewer cases). Over a span, so compiled once per dtype.
+template <class T>
+void check_saved_versions(std::span<const targ<T>> args);
+
+/// PyTorch's error when a statement's result, which its backward reads, was modified in place.
+template <class T>
+[[noreturn]] void throw_modified_result(const tensor_size& shape, const std::string& name, std::uint64_t version,
+                                        std::uint64_t expected);
+
+/// Runs a backward pass: leaves accumulate into .grad, non-leaf tensors into buffers that
+/// their nodes consume when all their consumers have run, the node created last first (as
+/// PyTorch's engine). With leaves only, it allocates nothing once the leaves' .grad exist.
+/// The graph is walked without recursion, in time linear in its nodes and edges.
+template <class T>
+class engine {
+public:
+    explicit engine(bool retain_graph) : retain_graph_(retain_graph) {}
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+    ~engine() { unlock_direct_leaves(); }
+
+    /// Where slot `a`'s gradient goes, or null when no gradient flows into it. A statement that
+    /// reads only leaves adds straight into their .grad (locked by lock_direct_leaves); in a
+    /// graph across statements a leaf's gradient waits in a buffer until all its inputs have
+    /// arrived, as in PyTorch (a backward that fails half-way leaves such a leaf's .grad alone).
+    T* sink(const targ<T>& a);
+
+    /// Locks the .grad of every leaf that `inputs` adds into directly (a statement that reads
+    /// only leaves), in address order so that two passes never wait for each other.
+    // The engine's functions take a statement's slots as a span: one instantiation per dtype,
+    // not one per statement length.
+    void lock_direct_leaves(std::span<const targ<T>> inputs);
+    void unlock_direct_leaves() {
+        while (locked_count_ != 0) locked_[--locked_count_]->unlock();
+    }
+
+    /// Counts the edges into every tensor reachable from `inputs` that collects a gradient:
+    /// the non-leaf ones, and the leaves too when there is a non-leaf one.
+    void discover(std::span<const targ<T>> inputs);
+
+    /// After the root: the non-leaf tensors, each once all its consumers have run.
+    void run(std::span<const targ<T>> root_inputs);
+
+    /// PyTorch's retain_grad hook: grad = new.clone(), then grad = grad + new (a new tensor).
+    static void accumulate_grad(tensor_impl<T>& t, const T* g);
+
+private:
+    struct item {
+        tensor_impl<T>* t;
+        std::vector<T> grad;  ///< allocated when the first gradient arrives
+        std::size_t deps = 0;
+        bool done = false;
+    };
+
+    void count_leaves(std::span<const targ<T>> inputs);
+    std::pair<std::size_t, bool> add(tensor_impl<T>* t);
+    void release(std::span<const targ<T>> inputs);
+
+    std::vector<item> items_;
+    std::unordered_map<const tensor_impl<T>*, std::size_t> index_;
+    std::vector<std::pair<std::uint64_t, std::size_t>> ready_;  ///< a max-heap by sequence_nr
+    std::array<std::mutex*, 64> locked_;  ///< [0, locked_count_) is used
+    std::size_t locked_count_ = 0;
+    bool retain_graph_;
+    bool buffer_leaves_ = false;
+};
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+template <class T>
+std::shared_ptr<tensor_impl<T>> new_impl(const tensor_size& shape, T fill) {
+    auto t = std::make_shared<tensor_impl<T>>();
+    t->storage = std::make_shared<std::vector<T>>(shape.numel(), fill);
+    t->version = std::make_shared<std::uint64_t>(0);
+    t->shape = shape;
+    return t;
+}
+
 /// Destroys the graph behind a tensor without recursion: a chain of a million statements
 /// is freed in a loop, not by a million nested destructors.
 template <class T>
@@ -123,7 +205,7 @@ tensor_impl<T>::~tensor_impl() {
     }
 }
 
-[[noreturn]] inline void throw_second_backward() {
+[[noreturn]] CTGRAD_RUNTIME_INLINE void throw_second_backward() {
     throw error(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already "
         "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). "
@@ -131,14 +213,6 @@ tensor_impl<T>::~tensor_impl() {
         "saved tensors after calling backward.");
 }
 
-template <class T>
-std::string torch_type_name() {
-    return CTGRAD_IS_SAME(T, double) ? "torch.DoubleTensor" : "torch.FloatTensor";
-}
-
-/// PyTorch's check that a tensor saved for backward was not modified in place since: a
-/// statement that reads values in its backward reads every tensor it holds (PyTorch saves
-/// fewer, so it raises in fewer cases). Over a span, so compiled once per dtype.
 template <class T>
 void check_saved_versions(std::span<const targ<T>> args) {
     for (const targ<T>& a : args) {
@@ -154,161 +228,137 @@ void check_saved_versions(std::span<const targ<T>> args) {
     }
 }
 
-/// Runs a backward pass: leaves accumulate into .grad, non-leaf tensors into buffers that
-/// their nodes consume when all their consumers have run, the node created last first (as
-/// PyTorch's engine). With leaves only, it allocates nothing once the leaves' .grad exist.
-/// The graph is walked without recursion, in time linear in its nodes and edges.
 template <class T>
-class engine {
-public:
-    explicit engine(bool retain_graph) : retain_graph_(retain_graph) {}
-    engine(const engine&) = delete;
-    engine& operator=(const engine&) = delete;
-    ~engine() { unlock_direct_leaves(); }
+void throw_modified_result(const tensor_size& shape, const std::string& name, std::uint64_t version,
+                           std::uint64_t expected) {
+    throw error("one of the variables needed for gradient computation has been modified by an inplace operation: [" +
+                torch_type_name<T>() + " " + shape.str() + "], which is output 0 of " + name + ", is at version " +
+                std::to_string(version) + "; expected version " + std::to_string(expected) +
+                " instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
+                "with torch.autograd.set_detect_anomaly(True).");
+}
 
-    /// Where slot `a`'s gradient goes, or null when no gradient flows into it. A statement that
-    /// reads only leaves adds straight into their .grad (locked by lock_direct_leaves); in a
-    /// graph across statements a leaf's gradient waits in a buffer until all its inputs have
-    /// arrived, as in PyTorch (a backward that fails half-way leaves such a leaf's .grad alone).
-    T* sink(const targ<T>& a) {
-        if (!a.grad || !a.t) return nullptr;
-        tensor_impl<T>& t = *a.t;
-        if (!t.grad_fn && !buffer_leaves_) {
-            if (!t.grad) t.grad = new_impl<T>(t.shape, T(-0.0));
-            return t.grad->data();
+template <class T>
+T* engine<T>::sink(const targ<T>& a) {
+    if (!a.grad || !a.t) return nullptr;
+    tensor_impl<T>& t = *a.t;
+    if (!t.grad_fn && !buffer_leaves_) {
+        if (!t.grad) t.grad = new_impl<T>(t.shape, T(-0.0));
+        return t.grad->data();
+    }
+    item& it = items_[index_.at(&t)];
+    if (it.grad.empty()) it.grad.assign(t.numel(), T(-0.0));
+    return it.grad.data();
+}
+
+template <class T>
+void engine<T>::lock_direct_leaves(std::span<const targ<T>> inputs) {
+    if (buffer_leaves_) return;
+    std::array<tensor_impl<T>*, 64> leaves;  // [0, n) is used: no need to clear 512 bytes per pass
+    std::size_t n = 0;
+    for (const targ<T>& a : inputs)
+        if (a.grad && a.t && !a.t->grad_fn && n != leaves.size()) leaves[n++] = a.t.get();
+    std::sort(leaves.begin(), leaves.begin() + static_cast<std::ptrdiff_t>(n));
+    for (std::size_t k = 0; k != n; ++k) {
+        if (k != 0 && leaves[k] == leaves[k - 1]) continue;
+        leaves[k]->grad_mutex.lock();
+        locked_[locked_count_++] = &leaves[k]->grad_mutex;
+    }
+}
+
+template <class T>
+void engine<T>::discover(std::span<const targ<T>> inputs) {
+    std::vector<tensor_impl<T>*> stack;
+    const auto visit = [&](std::span<const targ<T>> in) {
+        for (const targ<T>& a : in) {
+            if (!a.grad || !a.t || !a.t->grad_fn) continue;
+            const auto [k, fresh] = add(a.t.get());
+            ++items_[k].deps;
+            if (fresh) stack.push_back(a.t.get());
         }
-        item& it = items_[index_.at(&t)];
-        if (it.grad.empty()) it.grad.assign(t.numel(), T(-0.0));
-        return it.grad.data();
-    }
-
-    /// Locks the .grad of every leaf that `inputs` adds into directly (a statement that reads
-    /// only leaves), in address order so that two passes never wait for each other.
-    // The engine's functions take a statement's slots as a span: one instantiation per dtype,
-    // not one per statement length.
-    void lock_direct_leaves(std::span<const targ<T>> inputs) {
-        if (buffer_leaves_) return;
-        std::array<tensor_impl<T>*, 64> leaves;  // [0, n) is used: no need to clear 512 bytes per pass
-        std::size_t n = 0;
-        for (const targ<T>& a : inputs)
-            if (a.grad && a.t && !a.t->grad_fn && n != leaves.size()) leaves[n++] = a.t.get();
-        std::sort(leaves.begin(), leaves.begin() + static_cast<std::ptrdiff_t>(n));
-        for (std::size_t k = 0; k != n; ++k) {
-            if (k != 0 && leaves[k] == leaves[k - 1]) continue;
-            leaves[k]->grad_mutex.lock();
-            locked_[locked_count_++] = &leaves[k]->grad_mutex;
-        }
-    }
-    void unlock_direct_leaves() {
-        while (locked_count_ != 0) locked_[--locked_count_]->unlock();
-    }
-
-    /// Counts the edges into every tensor reachable from `inputs` that collects a gradient:
-    /// the non-leaf ones, and the leaves too when there is a non-leaf one.
-    void discover(std::span<const targ<T>> inputs) {
-        std::vector<tensor_impl<T>*> stack;
-        const auto visit = [&](std::span<const targ<T>> in) {
-            for (const targ<T>& a : in) {
-                if (!a.grad || !a.t || !a.t->grad_fn) continue;
-                const auto [k, fresh] = add(a.t.get());
-                ++items_[k].deps;
-                if (fresh) stack.push_back(a.t.get());
-            }
-        };
-        visit(inputs);
-        while (!stack.empty()) {
-            tensor_impl<T>* t = stack.back();
-            stack.pop_back();
-            visit(t->grad_fn->inputs());
-        }
-        if (items_.empty()) return;
-        buffer_leaves_ = true;
-        const std::size_t nodes = items_.size();
-        count_leaves(inputs);
-        for (std::size_t k = 0; k != nodes; ++k) count_leaves(items_[k].t->grad_fn->inputs());
-    }
-
-    /// After the root: the non-leaf tensors, each once all its consumers have run.
-    void run(std::span<const targ<T>> root_inputs) {
-        release(root_inputs);
-        while (!ready_.empty()) {
-            std::pop_heap(ready_.begin(), ready_.end());
-            const std::size_t k = ready_.back().second;
-            ready_.pop_back();
-            items_[k].done = true;
-            tensor_impl<T>* t = items_[k].t;
-            std::vector<T> g = std::move(items_[k].grad);  // freed once this node has run
-            if (g.empty()) g.assign(t->numel(), T(-0.0));
-            if (t->retains_grad) accumulate_grad(*t, g.data());
-            node<T>& n = *t->grad_fn;
-            n.apply(g.data(), 1, *this, retain_graph_);
-            release(n.inputs());
-        }
-    }
-
-    static void accumulate_grad(tensor_impl<T>& t, const T* g) {
-        // PyTorch's retain_grad hook: grad = new.clone(), then grad = grad + new (a new tensor)
-        auto fresh = new_impl<T>(t.shape, T(-0.0));
-        T* out = fresh->data();
-        const std::lock_guard<std::mutex> lock(t.grad_mutex);
-        const T* old = t.grad ? t.grad->data() : nullptr;
-        for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] = old ? old[i] + g[i] : g[i];
-        t.grad = std::move(fresh);
-    }
-
-private:
-    struct item {
-        tensor_impl<T>* t;
-        std::vector<T> grad;  ///< allocated when the first gradient arrives
-        std::size_t deps = 0;
-        bool done = false;
     };
-
-    void count_leaves(std::span<const targ<T>> inputs) {
-        for (const targ<T>& a : inputs)
-            if (a.grad && a.t && !a.t->grad_fn) ++items_[add(a.t.get()).first].deps;
+    visit(inputs);
+    while (!stack.empty()) {
+        tensor_impl<T>* t = stack.back();
+        stack.pop_back();
+        visit(t->grad_fn->inputs());
     }
+    if (items_.empty()) return;
+    buffer_leaves_ = true;
+    const std::size_t nodes = items_.size();
+    count_leaves(inputs);
+    for (std::size_t k = 0; k != nodes; ++k) count_leaves(items_[k].t->grad_fn->inputs());
+}
 
-    std::pair<std::size_t, bool> add(tensor_impl<T>* t) {
-        const auto [pos, fresh] = index_.try_emplace(t, items_.size());
-        if (fresh) items_.push_back(item{t, {}});
-        return {pos->second, fresh};
+template <class T>
+void engine<T>::run(std::span<const targ<T>> root_inputs) {
+    release(root_inputs);
+    while (!ready_.empty()) {
+        std::pop_heap(ready_.begin(), ready_.end());
+        const std::size_t k = ready_.back().second;
+        ready_.pop_back();
+        items_[k].done = true;
+        tensor_impl<T>* t = items_[k].t;
+        std::vector<T> g = std::move(items_[k].grad);  // freed once this node has run
+        if (g.empty()) g.assign(t->numel(), T(-0.0));
+        if (t->retains_grad) accumulate_grad(*t, g.data());
+        node<T>& n = *t->grad_fn;
+        n.apply(g.data(), 1, *this, retain_graph_);
+        release(n.inputs());
     }
+}
 
-    void release(std::span<const targ<T>> inputs) {
-        for (const targ<T>& a : inputs) {
-            if (!a.grad || !a.t || (!a.t->grad_fn && !buffer_leaves_)) continue;
-            const std::size_t k = index_.at(a.t.get());
-            item& it = items_[k];
-            if (--it.deps != 0 || it.done) continue;
-            if (a.t->grad_fn) {
-                ready_.emplace_back(a.t->grad_fn->sequence_nr, k);
-                std::push_heap(ready_.begin(), ready_.end());
-                continue;
-            }
-            it.done = true;  // a leaf with all its inputs: .grad
-            if (it.grad.empty()) it.grad.assign(a.t->numel(), T(-0.0));
-            tensor_impl<T>& t = *a.t;
-            const std::lock_guard<std::mutex> lock(t.grad_mutex);
-            if (!t.grad) {
-                t.grad = new_impl<T>(t.shape);
-                std::copy(it.grad.begin(), it.grad.end(), t.grad->data());
-            } else {
-                T* out = t.grad->data();
-                for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += it.grad[i];
-            }
-            std::vector<T>().swap(it.grad);
+template <class T>
+void engine<T>::accumulate_grad(tensor_impl<T>& t, const T* g) {
+    auto fresh = new_impl<T>(t.shape, T(-0.0));
+    T* out = fresh->data();
+    const std::lock_guard<std::mutex> lock(t.grad_mutex);
+    const T* old = t.grad ? t.grad->data() : nullptr;
+    for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] = old ? old[i] + g[i] : g[i];
+    t.grad = std::move(fresh);
+}
+
+template <class T>
+void engine<T>::count_leaves(std::span<const targ<T>> inputs) {
+    for (const targ<T>& a : inputs)
+        if (a.grad && a.t && !a.t->grad_fn) ++items_[add(a.t.get()).first].deps;
+}
+
+template <class T>
+std::pair<std::size_t, bool> engine<T>::add(tensor_impl<T>* t) {
+    const auto [pos, fresh] = index_.try_emplace(t, items_.size());
+    if (fresh) items_.push_back(item{t, {}});
+    return {pos->second, fresh};
+}
+
+template <class T>
+void engine<T>::release(std::span<const targ<T>> inputs) {
+    for (const targ<T>& a : inputs) {
+        if (!a.grad || !a.t || (!a.t->grad_fn && !buffer_leaves_)) continue;
+        const std::size_t k = index_.at(a.t.get());
+        item& it = items_[k];
+        if (--it.deps != 0 || it.done) continue;
+        if (a.t->grad_fn) {
+            ready_.emplace_back(a.t->grad_fn->sequence_nr, k);
+            std::push_heap(ready_.begin(), ready_.end());
+            continue;
         }
+        it.done = true;  // a leaf with all its inputs: .grad
+        if (it.grad.empty()) it.grad.assign(a.t->numel(), T(-0.0));
+        tensor_impl<T>& t = *a.t;
+        const std::lock_guard<std::mutex> lock(t.grad_mutex);
+        if (!t.grad) {
+            t.grad = new_impl<T>(t.shape);
+            std::copy(it.grad.begin(), it.grad.end(), t.grad->data());
+        } else {
+            T* out = t.grad->data();
+            for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += it.grad[i];
+        }
+        std::vector<T>().swap(it.grad);
     }
+}
 
-    std::vector<item> items_;
-    std::unordered_map<const tensor_impl<T>*, std::size_t> index_;
-    std::vector<std::pair<std::uint64_t, std::size_t>> ready_;  ///< a max-heap by sequence_nr
-    std::array<std::mutex*, 64> locked_;  ///< [0, locked_count_) is used
-    std::size_t locked_count_ = 0;
-    bool retain_graph_;
-    bool buffer_leaves_ = false;
-};
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 }  // namespace detail
 

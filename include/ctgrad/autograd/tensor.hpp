@@ -114,19 +114,8 @@ public:
     /// The version counter bumped by each in-place operation (t._version).
     [[nodiscard]] std::uint64_t version() const { return *impl().version; }
 
-    void backward(bool retain_graph = false) const {
-        if (!impl().requires_grad) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
-        if (numel() != 1) throw error("grad can be implicitly created only for scalar outputs");
-        const T one(1);
-        run_backward(&one, 0, retain_graph);
-    }
-    void backward(const basic_tensor& gradient, bool retain_graph = false) const {
-        if (!impl().requires_grad) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
-        if (!(gradient.shape() == shape()))
-            throw error("Mismatch in shape: grad_output[0] has a shape of torch.Size(" + gradient.shape().str() +
-                        ") and output[0] has a shape of torch.Size(" + shape().str() + ").");
-        run_backward(gradient.impl().data(), 1, retain_graph);
-    }
+    void backward(bool retain_graph = false) const;
+    void backward(const basic_tensor& gradient, bool retain_graph = false) const;
 
     /// item(): the single value, as a double (Python's float).
     [[nodiscard]] double item() const {
@@ -175,7 +164,7 @@ public:
     friend std::ostream& operator<<(std::ostream& os, const basic_tensor& t) {
         if (!t.defined()) return os << "None";
         const auto& i = t.impl();
-        return os << detail::format_values<T>(t.values(), i.shape, i.requires_grad && !i.grad_fn,
+        return os << detail::format_values<T>(t.values(), i.shape.dims(), i.requires_grad && !i.grad_fn,
                                               i.grad_fn ? i.grad_fn->name() : std::string());
     }
 
@@ -188,22 +177,7 @@ public:
     [[nodiscard]] const std::shared_ptr<detail::tensor_impl<T>>& impl_ptr() const { return impl_; }
 
 private:
-    void run_backward(const T* g, std::size_t stride, bool retain_graph) const {
-        detail::tensor_impl<T>& t = impl();
-        if (!t.grad_fn) {  // a leaf that requires grad: its gradient is the seed itself
-            const std::lock_guard<std::mutex> lock(t.grad_mutex);
-            if (!t.grad) t.grad = detail::new_impl<T>(t.shape, T(-0.0));
-            T* out = t.grad->data();
-            for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += g[i * stride];
-            return;
-        }
-        detail::engine<T> eng(retain_graph);
-        const std::array<detail::targ<T>, 1> root{detail::targ<T>{impl_, T(0), *t.version, true}};
-        eng.discover(root);
-        T* sink = eng.sink(root[0]);
-        for (std::size_t i = 0, n = t.numel(); i != n; ++i) sink[i] += g[i * stride];
-        eng.run(root);
-    }
+    void run_backward(const T* g, std::size_t stride, bool retain_graph) const;
 
     void check_inplace() const {
         if (is_grad_enabled() && impl().requires_grad && !impl().grad_fn)
@@ -504,26 +478,16 @@ basic_tensor<T>& basic_tensor<T>::inplace(const R& r) {
 class tensor_data {
 public:
     tensor_data(double value) : value_(value) {}  // NOLINT: implicit, as a Python number
-    tensor_data(std::initializer_list<tensor_data> items) : items_(items), list_(true) {}
+    tensor_data(std::initializer_list<tensor_data> items);
+    tensor_data(const tensor_data&);
+    tensor_data& operator=(const tensor_data&);
+    ~tensor_data();
 
     /// The shape; throws value_error for ragged lists, as torch.tensor does.
-    [[nodiscard]] tensor_size shape() const {
-        if (!list_) return {};
-        if (items_.empty()) return {0};
-        const tensor_size inner = items_.front().shape();
-        for (const tensor_data& item : items_)
-            if (!(item.shape() == inner))
-                throw value_error("expected sequence of length " + std::to_string(inner.size() ? inner[0] : 0) +
-                                  " at dim 1 (got " + std::to_string(item.shape().size() ? item.shape()[0] : 0) + ")");
-        if (inner.size() == 0) return {items_.size()};
-        if (inner.size() == 1) return {items_.size(), inner[0]};
-        throw error("ctgrad: tensors of rank 0 to 2 are supported");
-    }
+    [[nodiscard]] tensor_size shape() const;
+    /// Writes the numbers in row-major order from out on (out ends past the last).
     template <class T>
-    void flatten(T*& out) const {
-        if (!list_) *out++ = static_cast<T>(value_);
-        for (const tensor_data& item : items_) item.flatten(out);
-    }
+    void flatten(T*& out) const;
 
 private:
     double value_ = 0;
@@ -534,30 +498,15 @@ private:
 /// torch.tensor(data, requires_grad=...): `tensor({1., 2., 3.}, {.requires_grad = true})`,
 /// `tensor({{1., 2.}, {3., 4.}})`, `tensor(3.)`; float64 with `tensor<double>(...)`.
 template <class T = float>
-basic_tensor<T> tensor(const tensor_data& data, tensor_options options = {}) {
-    auto t = detail::new_impl<T>(data.shape());
-    T* out = t->data();
-    data.flatten(out);
-    t->requires_grad = options.requires_grad;
-    return basic_tensor<T>(std::move(t));
-}
+basic_tensor<T> tensor(const tensor_data& data, tensor_options options = {});
 
 /// A tensor holding a copy of `values` with the given shape.
 template <class T>
-basic_tensor<T> from_values(std::span<const T> values, tensor_size shape, tensor_options options = {}) {
-    if (values.size() != shape.numel()) throw error("ctgrad::from_values: " + std::to_string(values.size()) + " values for shape " + shape.str());
-    auto t = detail::new_impl<T>(shape);
-    std::copy(values.begin(), values.end(), t->data());
-    t->requires_grad = options.requires_grad;
-    return basic_tensor<T>(std::move(t));
-}
+basic_tensor<T> from_values(std::span<const T> values, tensor_size shape, tensor_options options = {});
 
+/// torch.full(shape, value).
 template <class T = float>
-basic_tensor<T> full(tensor_size shape, double value, tensor_options options = {}) {
-    auto t = detail::new_impl<T>(shape, static_cast<T>(value));
-    t->requires_grad = options.requires_grad;
-    return basic_tensor<T>(std::move(t));
-}
+basic_tensor<T> full(tensor_size shape, double value, tensor_options options = {});
 /// torch.zeros(2, 3) is `zeros({2, 3})`.
 template <class T = float>
 basic_tensor<T> zeros(tensor_size shape, tensor_options options = {}) { return full<T>(shape, 0.0, options); }
@@ -565,20 +514,116 @@ template <class T = float>
 basic_tensor<T> ones(tensor_size shape, tensor_options options = {}) { return full<T>(shape, 1.0, options); }
 /// torch.randn(10, 1) is `randn({10, 1})`: PyTorch's numbers for the same manual_seed.
 template <class T = float>
-basic_tensor<T> randn(tensor_size shape, tensor_options options = {}) {
+basic_tensor<T> randn(tensor_size shape, tensor_options options = {});
+/// torch.arange(n): 0, 1, ..., n - 1.
+template <class T = float>
+basic_tensor<T> arange(std::size_t n, tensor_options options = {});
+
+// ---- the run-time part: compiled once in ctgrad::runtime when CTGRAD_SEPARATE_RUNTIME ----
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+template <class T>
+void basic_tensor<T>::backward(bool retain_graph) const {
+    if (!impl().requires_grad) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
+    if (numel() != 1) throw error("grad can be implicitly created only for scalar outputs");
+    const T one(1);
+    run_backward(&one, 0, retain_graph);
+}
+
+template <class T>
+void basic_tensor<T>::backward(const basic_tensor& gradient, bool retain_graph) const {
+    if (!impl().requires_grad) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
+    if (!(gradient.shape() == shape()))
+        throw error("Mismatch in shape: grad_output[0] has a shape of torch.Size(" + gradient.shape().str() +
+                    ") and output[0] has a shape of torch.Size(" + shape().str() + ").");
+    run_backward(gradient.impl().data(), 1, retain_graph);
+}
+
+template <class T>
+void basic_tensor<T>::run_backward(const T* g, std::size_t stride, bool retain_graph) const {
+    detail::tensor_impl<T>& t = impl();
+    if (!t.grad_fn) {  // a leaf that requires grad: its gradient is the seed itself
+        const std::lock_guard<std::mutex> lock(t.grad_mutex);
+        if (!t.grad) t.grad = detail::new_impl<T>(t.shape, T(-0.0));
+        T* out = t.grad->data();
+        for (std::size_t i = 0, n = t.numel(); i != n; ++i) out[i] += g[i * stride];
+        return;
+    }
+    detail::engine<T> eng(retain_graph);
+    const std::array<detail::targ<T>, 1> root{detail::targ<T>{impl_, T(0), *t.version, true}};
+    eng.discover(root);
+    T* sink = eng.sink(root[0]);
+    for (std::size_t i = 0, n = t.numel(); i != n; ++i) sink[i] += g[i * stride];
+    eng.run(root);
+}
+
+CTGRAD_RUNTIME_INLINE tensor_data::tensor_data(std::initializer_list<tensor_data> items) : items_(items), list_(true) {}
+CTGRAD_RUNTIME_INLINE tensor_data::tensor_data(const tensor_data&) = default;
+CTGRAD_RUNTIME_INLINE tensor_data& tensor_data::operator=(const tensor_data&) = default;
+CTGRAD_RUNTIME_INLINE tensor_data::~tensor_data() = default;
+
+CTGRAD_RUNTIME_INLINE tensor_size tensor_data::shape() const {
+    if (!list_) return {};
+    if (items_.empty()) return {0};
+    const tensor_size inner = items_.front().shape();
+    for (const tensor_data& item : items_)
+        if (!(item.shape() == inner))
+            throw value_error("expected sequence of length " + std::to_string(inner.size() ? inner[0] : 0) +
+                              " at dim 1 (got " + std::to_string(item.shape().size() ? item.shape()[0] : 0) + ")");
+    if (inner.size() == 0) return {items_.size()};
+    if (inner.size() == 1) return {items_.size(), inner[0]};
+    throw error("ctgrad: tensors of rank 0 to 2 are supported");
+}
+
+template <class T>
+void tensor_data::flatten(T*& out) const {
+    if (!list_) *out++ = static_cast<T>(value_);
+    for (const tensor_data& item : items_) item.flatten(out);
+}
+
+template <class T>
+basic_tensor<T> tensor(const tensor_data& data, tensor_options options) {
+    auto t = detail::new_impl<T>(data.shape());
+    T* out = t->data();
+    data.flatten(out);
+    t->requires_grad = options.requires_grad;
+    return basic_tensor<T>(std::move(t));
+}
+
+template <class T>
+basic_tensor<T> from_values(std::span<const T> values, tensor_size shape, tensor_options options) {
+    if (values.size() != shape.numel()) throw error("ctgrad::from_values: " + std::to_string(values.size()) + " values for shape " + shape.str());
+    auto t = detail::new_impl<T>(shape);
+    std::copy(values.begin(), values.end(), t->data());
+    t->requires_grad = options.requires_grad;
+    return basic_tensor<T>(std::move(t));
+}
+
+template <class T>
+basic_tensor<T> full(tensor_size shape, double value, tensor_options options) {
+    auto t = detail::new_impl<T>(shape, static_cast<T>(value));
+    t->requires_grad = options.requires_grad;
+    return basic_tensor<T>(std::move(t));
+}
+
+template <class T>
+basic_tensor<T> randn(tensor_size shape, tensor_options options) {
     auto t = detail::new_impl<T>(shape);
     fill_randn<T>(std::span<T>(t->data(), t->numel()));
     t->requires_grad = options.requires_grad;
     return basic_tensor<T>(std::move(t));
 }
-/// torch.arange(n): 0, 1, ..., n - 1.
-template <class T = float>
-basic_tensor<T> arange(std::size_t n, tensor_options options = {}) {
+
+template <class T>
+basic_tensor<T> arange(std::size_t n, tensor_options options) {
     auto t = detail::new_impl<T>(tensor_size{n});
     for (std::size_t i = 0; i != n; ++i) t->data()[i] = static_cast<T>(i);
     t->requires_grad = options.requires_grad;
     return basic_tensor<T>(std::move(t));
 }
+
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 }  // namespace ctgrad
 

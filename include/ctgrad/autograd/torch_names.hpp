@@ -9,10 +9,12 @@
 #include <ctgrad/autograd/storage.hpp>
 #include <ctgrad/core/reductions.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,71 +30,110 @@ template <class Op> inline constexpr std::string_view backward_name = Op::torch_
 template <class T>
 bool is_number_slot(const targ<T>& a) { return !a.t; }
 
-/// Whether any slot in [Off, Off + slot_count<E>) takes a gradient.
-template <class E, std::size_t Off, class Args>
-bool any_grad(const Args& args) {
-    for (std::size_t k = Off; k != Off + slot_count<E>; ++k)
-        if (args[k].grad) return true;
-    return false;
+/// One node of a statement's tree, in preorder (a node's operand follows it; a binary node's
+/// right operand follows its left operand's subtree): what the run-time part reads to name the
+/// statement's grad_fn and build the grad_fn tree Python shows, so that this code is compiled
+/// once per dtype, not once per statement and node.
+struct statement_node {
+    enum kind_type : unsigned char { slot, constant, unary_op, binary_op };
+    kind_type kind = constant;
+    std::string_view name{};     ///< grad_fn.name() of the operation (backward_name)
+    std::size_t first_slot = 0;  ///< the node's slots are [first_slot, first_slot + slots)
+    std::size_t slots = 0;
+    std::size_t right = 0;       ///< a binary node: the preorder index of its right operand
+    bool rsub = false;           ///< a difference whose left operand is a slot: RsubBackward1 when it is a number
+    bool pow_slot_exponent = false;  ///< a power whose exponent is a slot: PowBackward0 when it is a number
+};
+
+template <class E>
+constexpr std::size_t fill_statement_nodes(statement_node* out, std::size_t i, std::size_t first_slot) {
+    statement_node& n = out[i];
+    n.first_slot = first_slot;
+    n.slots = slot_count<E>;
+    if constexpr (is_variable<E>) {
+        n.kind = statement_node::slot;
+        return i + 1;
+    } else if constexpr (is_constant<E>) {
+        n.kind = statement_node::constant;
+        return i + 1;
+    } else if constexpr (is_unary<E>) {
+        n.kind = statement_node::unary_op;
+        n.name = backward_name<op_t<E>>;
+        return fill_statement_nodes<typename E::operand_type>(out, i + 1, first_slot);
+    } else {
+        using Op = op_t<E>;
+        using Lt = typename E::left_type;
+        n.kind = statement_node::binary_op;
+        n.name = CTGRAD_IS_SAME(Op, pow_op) ? std::string_view("PowBackward1") : backward_name<Op>;
+        n.rsub = CTGRAD_IS_SAME(Op, sub_op) && is_variable<Lt>;
+        n.pow_slot_exponent = CTGRAD_IS_SAME(Op, pow_op) && is_variable<typename E::right_type>;
+        n.right = fill_statement_nodes<Lt>(out, i + 1, first_slot);
+        return fill_statement_nodes<typename E::right_type>(out, n.right, first_slot + slot_count<Lt>);
+    }
 }
+
+/// E's nodes in preorder.
+template <class E>
+inline constexpr auto statement_nodes = [] {
+    std::array<statement_node, tree_size<E>> nodes{};
+    fill_statement_nodes<E>(nodes.data(), 0, 0);
+    return nodes;
+}();
+
+/// grad_fn.name() of node i's operation (empty for a slot or a constant).
+template <class T>
+std::string statement_name(std::span<const statement_node> nodes, std::span<const targ<T>> args, std::size_t i = 0);
+
+/// The grad_fn of node i, as PyTorch would build it; `id` is the root's identity (node i's is
+/// id + i: distinct for the distinct nodes of one statement).
+template <class T>
+grad_fn describe_statement(std::span<const statement_node> nodes, std::span<const targ<T>> args, const void* id,
+                           std::size_t i = 0);
 
 template <class T>
 grad_fn describe_tensor(const targ<T>& a);
 
-/// The identity of the node `k` places after `id` in the statement's tree (preorder): distinct
-/// for the distinct nodes of one statement.
-inline const void* node_id(const void* id, std::uint64_t k) {
-    return reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(id) + k);
+/// grad_fn.name() of E's last operation.
+template <class E, class T, std::size_t L>
+std::string statement_name(const std::array<targ<T>, L>& args) {
+    return statement_name<T>(statement_nodes<E>, args);
 }
 
-/// grad_fn.name() of E's last operation (its slots start at Off), as describe_expr names it.
-template <class E, std::size_t Off, class Args>
-std::string statement_name(const Args& args) {
-    using T = typename Args::value_type::value_type;
-    if constexpr (is_variable<E> || is_constant<E>) {
-        return {};
-    } else if constexpr (is_unary<E>) {
-        return std::string(backward_name<op_t<E>>);
-    } else {
-        using Op = op_t<E>;
-        constexpr std::size_t RO = Off + slot_count<typename E::left_type>;
-        if constexpr (CTGRAD_IS_SAME(Op, sub_op) && is_variable<typename E::left_type>)
-            if (is_number_slot<T>(args[Off])) return "RsubBackward1";
-        if constexpr (CTGRAD_IS_SAME(Op, pow_op)) {
-            if constexpr (is_variable<typename E::right_type>)
-                if (is_number_slot<T>(args[RO])) return "PowBackward0";
-            return "PowBackward1";
-        } else {
-            return std::string(backward_name<Op>);
-        }
-    }
+/// The grad_fn of statement E, as PyTorch would build it.
+template <class E, class T, std::size_t L>
+grad_fn describe_expr(const std::array<targ<T>, L>& args, const void* id) {
+    return describe_statement<T>(statement_nodes<E>, args, id);
 }
 
-/// The grad_fn of the node E whose slots start at Off, as PyTorch would build it.
-template <class E, std::size_t Off, class Args>
-grad_fn describe_expr(const Args& args, const void* id) {
-    if constexpr (is_variable<E>) {
-        return describe_tensor(args[Off]);
-    } else if constexpr (is_constant<E>) {
-        return {};
-    } else if constexpr (is_unary<E>) {
-        using A = typename E::operand_type;
-        std::vector<grad_fn::edge> next{{any_grad<A, Off>(args) ? describe_expr<A, Off>(args, node_id(id, 1)) : grad_fn{}, 0}};
-        return {statement_name<E, Off>(args), id, std::move(next)};
-    } else {
-        using Lt = typename E::left_type;
-        using Rt = typename E::right_type;
-        constexpr std::size_t RO = Off + slot_count<Lt>;
-        auto left = [&] { return grad_fn::edge{any_grad<Lt, Off>(args) ? describe_expr<Lt, Off>(args, node_id(id, 1)) : grad_fn{}, 0}; };
-        auto right = [&] {
-            return grad_fn::edge{any_grad<Rt, RO>(args) ? describe_expr<Rt, RO>(args, node_id(id, 1 + tree_size<Lt>)) : grad_fn{}, 0};
-        };
-        // A number operand has no edge: `2 - t` (RsubBackward1) and `t ** 2.` (PowBackward0).
-        std::string name = statement_name<E, Off>(args);
-        if (name == "RsubBackward1") return {std::move(name), id, {right()}};
-        if (name == "PowBackward0") return {std::move(name), id, {left()}};
-        return {std::move(name), id, {left(), right()}};
-    }
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+template <class T>
+std::string statement_name(std::span<const statement_node> nodes, std::span<const targ<T>> args, std::size_t i) {
+    const statement_node& n = nodes[i];
+    if (n.rsub && is_number_slot<T>(args[n.first_slot])) return "RsubBackward1";
+    if (n.pow_slot_exponent && is_number_slot<T>(args[nodes[n.right].first_slot])) return "PowBackward0";
+    return std::string(n.name);
+}
+
+template <class T>
+grad_fn describe_statement(std::span<const statement_node> nodes, std::span<const targ<T>> args, const void* id,
+                           std::size_t i) {
+    const statement_node& n = nodes[i];
+    if (n.kind == statement_node::slot) return describe_tensor(args[n.first_slot]);
+    if (n.kind == statement_node::constant) return {};
+    const auto operand = [&](std::size_t k) {
+        const statement_node& c = nodes[k];
+        bool grad = false;
+        for (std::size_t s = c.first_slot; s != c.first_slot + c.slots; ++s) grad = grad || args[s].grad;
+        return grad_fn::edge{grad ? describe_statement<T>(nodes, args, id, k) : grad_fn{}, 0};
+    };
+    const void* node_id = reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(id) + i);
+    std::string name = statement_name<T>(nodes, args, i);
+    if (n.kind == statement_node::unary_op) return {std::move(name), node_id, {operand(i + 1)}};
+    // A number operand has no edge: `2 - t` (RsubBackward1) and `t ** 2.` (PowBackward0).
+    if (name == "RsubBackward1") return {std::move(name), node_id, {operand(n.right)}};
+    if (name == "PowBackward0") return {std::move(name), node_id, {operand(i + 1)}};
+    return {std::move(name), node_id, {operand(i + 1), operand(n.right)}};
 }
 
 template <class T>
@@ -106,6 +147,8 @@ grad_fn describe_tensor(const targ<T>& a) {
     }
     return {"torch::autograd::AccumulateGrad", static_cast<const void*>(a.t.get()), std::vector<grad_fn::edge>{}};
 }
+
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 /// Whether PyTorch's backward function of E's last operation saves its result (its op tag's
 /// saves_result: exp, expm1, tan, tanh, sigmoid, sqrt, relu, and PowBackward1, a power with a

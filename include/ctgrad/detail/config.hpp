@@ -37,4 +37,23 @@
 #define CTGRAD_IS_BASE_OF(...) std::is_base_of_v<__VA_ARGS__>
 #endif
 
+/// The run-time part of the Tensor layer depends on no statement's type: printing, storage,
+/// the backward engine across statements, the factories, random numbers. By default it is
+/// defined inline in the headers (nothing to link). With CTGRAD_SEPARATE_RUNTIME defined (CMake:
+/// link ctgrad::runtime, which defines it for its users) the headers only declare it, and the
+/// ctgrad_runtime library compiles it once, for float and double: a program's compile then
+/// generates code only for its own statements. Every translation unit of a program must agree.
+#if defined(CTGRAD_SEPARATE_RUNTIME) && !defined(CTGRAD_BUILDING_RUNTIME)
+#define CTGRAD_RUNTIME_DEFINITIONS 0
+#else
+#define CTGRAD_RUNTIME_DEFINITIONS 1
+#endif
+/// On a non-template function of that part: inline in the headers, an ordinary function in
+/// the library.
+#if defined(CTGRAD_SEPARATE_RUNTIME)
+#define CTGRAD_RUNTIME_INLINE
+#else
+#define CTGRAD_RUNTIME_INLINE inline
+#endif
+
 #endif

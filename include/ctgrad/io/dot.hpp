@@ -21,7 +21,23 @@
 namespace ctgrad {
 namespace detail {
 
-inline std::string dot_escape(std::string_view s) {
+CTGRAD_RUNTIME_INLINE std::string dot_escape(std::string_view s);
+
+/// Collects nodes and edges; a node has an id "n<k>".
+class dot_writer {
+public:
+    std::size_t add_node(const std::string& label, std::string_view attributes = {});
+    void add_edge(std::size_t from, std::size_t to);
+    [[nodiscard]] std::string str(std::string_view name) const;
+
+private:
+    std::ostringstream body_;
+    std::size_t count_ = 0;
+};
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+
+CTGRAD_RUNTIME_INLINE std::string dot_escape(std::string_view s) {
     std::string out;
     for (char c : s) {
         if (c == '"' || c == '\\') out += '\\';
@@ -31,29 +47,26 @@ inline std::string dot_escape(std::string_view s) {
     return out;
 }
 
-/// Collects nodes and edges; a node has an id "n<k>".
-class dot_writer {
-public:
-    std::size_t add_node(const std::string& label, std::string_view attributes = {}) {
-        const std::size_t id = count_++;
-        body_ << "  n" << id << " [label=\"" << dot_escape(label) << '"';
-        if (!attributes.empty()) body_ << ", " << attributes;
-        body_ << "];\n";
-        return id;
-    }
-    void add_edge(std::size_t from, std::size_t to) { body_ << "  n" << from << " -> n" << to << ";\n"; }
-    [[nodiscard]] std::string str(std::string_view name) const {
-        return "digraph " + std::string(name) +
-               " {\n  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\"];\n" +
-               body_.str() + "}\n";
-    }
+CTGRAD_RUNTIME_INLINE std::size_t dot_writer::add_node(const std::string& label, std::string_view attributes) {
+    const std::size_t id = count_++;
+    body_ << "  n" << id << " [label=\"" << dot_escape(label) << '"';
+    if (!attributes.empty()) body_ << ", " << attributes;
+    body_ << "];\n";
+    return id;
+}
 
-private:
-    std::ostringstream body_;
-    std::size_t count_ = 0;
-};
+CTGRAD_RUNTIME_INLINE void dot_writer::add_edge(std::size_t from, std::size_t to) {
+    body_ << "  n" << from << " -> n" << to << ";\n";
+}
 
-/// An operation's node label: its op tag's dot_label ("neg", "^2", "sin").
+CTGRAD_RUNTIME_INLINE std::string dot_writer::str(std::string_view name) const {
+    return "digraph " + std::string(name) +
+           " {\n  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\"];\n" +
+           body_.str() + "}\n";
+}
+
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
+
 /// An operation's node label: its op tag's dot_label ("neg", "^2", "sin").
 template <class Op>
 std::string op_label() { return std::string(Op::dot_label); }

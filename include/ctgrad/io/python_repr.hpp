@@ -2,6 +2,8 @@
 #ifndef CTGRAD_IO_PYTHON_REPR_HPP
 #define CTGRAD_IO_PYTHON_REPR_HPP
 
+#include <ctgrad/detail/config.hpp>
+
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -13,7 +15,10 @@ namespace ctgrad {
 
 /// Python's repr(float): the shortest digits that read back the same double, in fixed
 /// notation for exponents -4 to 15 and scientific notation otherwise (`1e-05`, `1e+16`).
-inline std::string python_repr(double v) {
+CTGRAD_RUNTIME_INLINE std::string python_repr(double v);
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+CTGRAD_RUNTIME_INLINE std::string python_repr(double v) {
     if (std::isnan(v)) return "nan";
     if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
     char buf[64];
@@ -45,6 +50,7 @@ inline std::string python_repr(double v) {
     const int a = std::abs(exponent);
     return sign + mantissa + (exponent < 0 ? "e-" : "e+") + (a < 10 ? "0" : "") + std::to_string(a);
 }
+#endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 }  // namespace ctgrad
 
