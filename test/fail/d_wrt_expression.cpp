@@ -1,5 +1,6 @@
 // expect: ctgrad::d(f, x): x must be a variable such as var<
-// expect: variable_named<'y'>
+// expect-gcc: formula<ctgrad::fixed_string<6>{"x * y"}>
+// expect-clang: formula<'x', ' ', '*', ' ', 'y'>
 // Differentiating with respect to an expression rather than a variable.
 #include <ctgrad/ctgrad.hpp>
 int main() {

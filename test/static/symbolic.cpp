@@ -233,4 +233,26 @@ static_assert(ctgrad::ipow_op<-12>::dot_label == "^-12");
 static_assert(ctgrad::ipow_op<100>::dot_label == "^100");
 static_assert(ctgrad::le_op::dot_label == "<=");
 
+// ---- named steps: ctgrad::let --------------------------------------------------------------
+
+// A name is its expression: the same formula, value and derivatives, in constant expressions too.
+constexpr auto let_y = ctgrad::var<"y">;
+constexpr auto let_s = ctgrad::let([] { return x * let_y + x * x; });
+static_assert(ctgrad::detail::is_named<std::remove_cvref_t<decltype(let_s)>>);
+static_assert(to_string(let_s) == "x^2 + x * y");
+static_assert(to_string(let_s * let_s + let_s).view() == to_string((x * let_y + x * x) * (x * let_y + x * x) + (x * let_y + x * x)).view());
+static_assert(let_s(x = 2.0, let_y = 3.0) == 10.0);
+static_assert(to_string(d(let_s, x)) == "y + 2 * x");
+static_assert(d(let_s * let_s, x)(x = 2.0, let_y = 3.0) == 2 * 10.0 * 7.0);
+// Its derivative is named too; a derivative that is a number or a variable is not.
+static_assert(ctgrad::detail::is_named<std::remove_cvref_t<decltype(d(let_s, x))>>);
+static_assert(std::is_same_v<std::remove_cvref_t<decltype(d(let_s, let_y))>, std::remove_cvref_t<decltype(x)>>);
+static_assert(std::is_same_v<std::remove_cvref_t<decltype(d(d(let_s, x), x))>, ctgrad::constant<2>>);
+// Simplification sees the expression: s - s is 0, s * s is s^2.
+static_assert(to_string(let_s - let_s) == "0");
+static_assert(to_string(let_s * let_s) == "(x^2 + x * y)^2");
+// A variable, a number or a name is returned as it is.
+static_assert(std::is_same_v<std::remove_cvref_t<decltype(ctgrad::let([] { return x; }))>, std::remove_cvref_t<decltype(x)>>);
+static_assert(std::is_same_v<std::remove_cvref_t<decltype(ctgrad::let([] { return let_s; }))>, std::remove_cvref_t<decltype(let_s)>>);
+
 }  // namespace

@@ -34,6 +34,17 @@ constexpr auto chain(const S& s) {
     else return chain<K - 1>(sin(s) * x + s * y);
 }
 
+/// The same chain written the documented way: each step named by ctgrad::let, in ordinary
+/// code (not in a function template, whose arguments a lambda's name would repeat), so its type
+/// holds each step once and a Debug build (-g) compiles it too. A macro only to keep the test
+/// short: each line is what a user writes.
+#define CTGRAD_TEST_STEP(next, s) const auto next = ctgrad::let([=] { return sin(s) * x + s * y; })
+#define CTGRAD_TEST_CHAIN_4(out, s0)  \
+    CTGRAD_TEST_STEP(out##_1, s0);     \
+    CTGRAD_TEST_STEP(out##_2, out##_1); \
+    CTGRAD_TEST_STEP(out##_3, out##_2); \
+    CTGRAD_TEST_STEP(out, out##_3)
+
 /// The same chain on doubles, for finite differences.
 double chain_value(int k, double xv, double yv) {
     double s = xv * yv + std::sin(xv);
@@ -63,7 +74,11 @@ BOOST_AUTO_TEST_CASE(shared_subexpression_is_evaluated_once) {
 }
 
 BOOST_AUTO_TEST_CASE(deep_chain_is_evaluated_once_per_point) {
-    const auto f = chain<16>(x * y + sin(counted(x)));  // 2^16 copies of the bottom as a tree
+    const auto s0 = ctgrad::let([=] { return x * y + sin(counted(x)); });
+    CTGRAD_TEST_CHAIN_4(s4, s0);
+    CTGRAD_TEST_CHAIN_4(s8, s4);
+    CTGRAD_TEST_CHAIN_4(s12, s8);
+    CTGRAD_TEST_CHAIN_4(f, s12);  // 16 steps: 2^16 copies of the bottom as a tree
     evaluations = 0;
     (void)f(x = 0.3, y = 0.4);
     BOOST_TEST(evaluations == 1);
@@ -79,7 +94,10 @@ BOOST_AUTO_TEST_CASE(deep_chain_is_evaluated_once_per_point) {
 }
 
 BOOST_AUTO_TEST_CASE(deep_chain_gradients_match_finite_differences) {
-    const auto f = chain<12>(x * y + sin(x));
+    const auto s0 = ctgrad::let([=] { return x * y + sin(x); });
+    CTGRAD_TEST_CHAIN_4(s4, s0);
+    CTGRAD_TEST_CHAIN_4(s8, s4);
+    CTGRAD_TEST_CHAIN_4(f, s8);  // 12 steps
     for (double xv : {-0.7, 0.2, 0.45}) {
         for (double yv : {-0.3, 0.1, 0.5}) {
             const auto [value, gx, gy] = ctgrad::value_and_grad(f, ctgrad::wrt(x, y), x = xv, y = yv);
@@ -94,6 +112,53 @@ BOOST_AUTO_TEST_CASE(deep_chain_gradients_match_finite_differences) {
             BOOST_TEST(ctgrad::d(f, y)(x = xv, y = yv) == gy, boost::test_tools::tolerance(1e-12));
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_named_step_is_its_expression) {
+    // A short chain both ways: the same formulas, values, derivatives and gradients.
+    const auto spelled = chain<4>(x * y + sin(x));
+    const auto s0 = ctgrad::let([=] { return x * y + sin(x); });
+    CTGRAD_TEST_CHAIN_4(named, s0);
+    BOOST_TEST(ctgrad::to_string(named).str() == ctgrad::to_string(spelled).str());
+    BOOST_TEST(ctgrad::to_string(ctgrad::d(named, x)).str() == ctgrad::to_string(ctgrad::d(spelled, x)).str());
+    BOOST_TEST(ctgrad::to_string(ctgrad::d<2>(named, y)).str() == ctgrad::to_string(ctgrad::d<2>(spelled, y)).str());
+    // The same picture: each distinct node once.
+    BOOST_TEST(ctgrad::to_dot(named) == ctgrad::to_dot(spelled));
+    BOOST_TEST(ctgrad::to_dot(ctgrad::d(named, x)) == ctgrad::to_dot(ctgrad::d(spelled, x)));
+    for (double xv : {-0.7, 0.45}) {
+        BOOST_TEST(named(x = xv, y = 0.3) == spelled(x = xv, y = 0.3));
+        BOOST_TEST(ctgrad::d(named, x)(x = xv, y = 0.3) == ctgrad::d(spelled, x)(x = xv, y = 0.3), boost::test_tools::tolerance(1e-14));
+        const auto [v1, gx1, gy1] = ctgrad::value_and_grad(named, ctgrad::wrt(x, y), x = xv, y = 0.3);
+        const auto [v2, gx2, gy2] = ctgrad::value_and_grad(spelled, ctgrad::wrt(x, y), x = xv, y = 0.3);
+        BOOST_TEST(v1 == v2);
+        BOOST_TEST(gx1 == gx2);
+        BOOST_TEST(gy1 == gy2);
+    }
+    // Over arrays, in the fused loop.
+    const std::vector<double> xs{0.1, -0.2, 0.3, 0.4, -0.5};
+    const auto [m1, dy1] = ctgrad::value_and_grad(mean(named), ctgrad::wrt(y), x = xs, y = 0.3);
+    const auto [m2, dy2] = ctgrad::value_and_grad(mean(spelled), ctgrad::wrt(y), x = xs, y = 0.3);
+    BOOST_TEST(m1 == m2);
+    BOOST_TEST(dy1 == dy2);
+    // A name shared with its own expression is one node, computed once.
+    const auto s = ctgrad::let([=] { return counted(x * y); });
+    evaluations = 0;
+    BOOST_TEST((s * counted(x * y))(x = 2.0, y = 3.0) == 36.0);
+    BOOST_TEST(evaluations == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_named_step_keeps_its_runtime_numbers) {
+    const double k = 0.5;
+    const auto s = ctgrad::let([=] { return x * k + sin(x); });
+    const auto f = s * s + s * y;
+    const double xv = 0.7, yv = -0.4, sv = xv * k + std::sin(xv);
+    BOOST_TEST(f(x = xv, y = yv) == sv * sv + sv * yv, boost::test_tools::tolerance(1e-15));
+    const double ds = (k + std::cos(xv)) * (2 * sv + yv);
+    BOOST_TEST(ctgrad::d(f, x)(x = xv, y = yv) == ds, boost::test_tools::tolerance(1e-14));
+    const auto [v, gx, gy] = ctgrad::value_and_grad(f, ctgrad::wrt(x, y), x = xv, y = yv);
+    BOOST_TEST(v == sv * sv + sv * yv, boost::test_tools::tolerance(1e-15));
+    BOOST_TEST(gx == ds, boost::test_tools::tolerance(1e-14));
+    BOOST_TEST(gy == sv, boost::test_tools::tolerance(1e-15));
 }
 
 BOOST_AUTO_TEST_CASE(runtime_literals_of_one_type_are_merged_only_when_equal) {

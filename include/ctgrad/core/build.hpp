@@ -65,6 +65,9 @@ inline constexpr std::uint64_t structural_hash<unary<Op, A>> = mix(Op::hash_seed
 template <class Op, class L, class R>
 inline constexpr std::uint64_t structural_hash<binary<Op, L, R>> =
     mix(mix(Op::hash_seed, structural_hash<L>), structural_hash<R>);
+/// A name hashes as its expression: they are the same node.
+template <class Id>
+inline constexpr std::uint64_t structural_hash<named<Id>> = structural_hash<named_expression_t<Id>>;
 
 /// The number of nodes of the tree (saturating); smaller operands are printed first.
 template <class E> inline constexpr std::uint64_t tree_size = 1;
@@ -72,6 +75,7 @@ template <class Op, class A> inline constexpr std::uint64_t tree_size<unary<Op, 
 template <class Op, class L, class R>
 inline constexpr std::uint64_t tree_size<binary<Op, L, R>> =
     tree_size<L> + tree_size<R> < (std::uint64_t(1) << 62) ? 1 + tree_size<L> + tree_size<R> : (std::uint64_t(1) << 62);
+template <class Id> inline constexpr std::uint64_t tree_size<named<Id>> = tree_size<named_expression_t<Id>>;
 
 /// Sort rank: numbers, then variables, then compound nodes.
 template <class E>
@@ -98,11 +102,13 @@ template <class E> struct is_negated_trait : std::bool_constant<is_negative_cons
 template <class E> concept is_negated = is_negated_trait<E>::value;
 template <class L, class R> struct is_negated_trait<binary<mul_op, L, R>> : std::bool_constant<is_negative_constant<L>> {};
 template <class L, class R> struct is_negated_trait<binary<div_op, L, R>> : std::bool_constant<is_negated<L>> {};
+template <class Id> struct is_negated_trait<named<Id>> : is_negated_trait<named_expression_t<Id>> {};
 
 /// `1 / e`.
 template <class E> struct is_reciprocal_trait : std::bool_constant<false> {};
 template <class E> concept is_reciprocal = is_reciprocal_trait<E>::value;
 template <class R> struct is_reciprocal_trait<binary<div_op, constant<1>, R>> : std::bool_constant<true> {};
+template <class Id> struct is_reciprocal_trait<named<Id>> : is_reciprocal_trait<named_expression_t<Id>> {};
 
 /// `a * b` collapses into one power of a common base.
 template <class A, class B> struct combines_trait : std::bool_constant<same_node<A, B> || is_power_of<A, B> || is_power_of<B, A> || same_power_base<A, B>> {};

@@ -209,6 +209,32 @@ struct literal : expr_base<literal> {
 
 template <class Op, class A> struct unary;
 template <class Op, class L, class R> struct binary;
+/// A named subexpression (`let`, below): its type is named after `Id`, not spelled out.
+template <class Id> struct named;
+
+namespace detail {
+/// The expression a name stands for: what the closure `Id` returns, or, for the library's own
+/// names (the derivative of a named subexpression), `Id::expression_type`.
+template <class Id> struct named_expression_of {
+    using type = std::remove_cvref_t<decltype(std::declval<const Id&>()())>;
+};
+template <class Id>
+    requires requires { typename Id::expression_type; }
+struct named_expression_of<Id> {
+    using type = typename Id::expression_type;
+};
+template <class Id> using named_expression_t = typename named_expression_of<Id>::type;
+
+template <class E> struct is_named_trait : std::bool_constant<false> {};
+template <class Id> struct is_named_trait<named<Id>> : std::bool_constant<true> {};
+template <class E> concept is_named = is_named_trait<E>::value;
+
+/// The node a type stands for: a name's expression (whose operands may be names themselves),
+/// or the type itself. A name and its expression are the same node of a DAG.
+template <class E> struct node_identity_of { using type = E; };
+template <class Id> struct node_identity_of<named<Id>> : node_identity_of<named_expression_t<Id>> {};
+template <class E> using node_identity = typename node_identity_of<E>::type;
+}  // namespace detail
 
 namespace detail {
 /// Whether a node (or any node below it) holds a value known only at run time.
@@ -216,6 +242,7 @@ template <class E> struct has_state_trait : std::bool_constant<CTGRAD_IS_SAME(E,
 template <class E> concept has_state = has_state_trait<E>::value;
 template <class Op, class A> struct has_state_trait<unary<Op, A>> : std::bool_constant<has_state<A>> {};
 template <class Op, class L, class R> struct has_state_trait<binary<Op, L, R>> : std::bool_constant<has_state<L> || has_state<R>> {};
+template <class Id> struct has_state_trait<named<Id>> : has_state_trait<named_expression_t<Id>> {};
 
 // Operand storage. An operand without runtime state is not stored: its type is its value, so
 // the accessor returns a fresh (empty) object and the node stays empty. Storing it would give a
@@ -287,8 +314,13 @@ template <fixed_string N> struct readable_trait<variable<N>> { using type = spel
 /// Conditions of static_asserts, given `readable<X>`.
 template <class X> inline constexpr bool is_a_variable = false;
 template <char... Cs> inline constexpr bool is_a_variable<variable_named<Cs...>> = true;
-template <class Op, class A> struct readable_trait<unary<Op, A>> { using type = unary<Op, readable<A>>; };
-template <class Op, class L, class R> struct readable_trait<binary<Op, L, R>> { using type = binary<Op, readable<L>, readable<R>>; };
+/// An operation as a diagnostic shows it: its formula in ctgrad's notation when it is short
+/// (`written`, defined with the printer in io/to_string.hpp), otherwise its structure with the
+/// variables spelled; a named step shows its formula or its name.
+template <class E> struct written;
+template <class Op, class A> struct readable_trait<unary<Op, A>> : written<unary<Op, A>> {};
+template <class Op, class L, class R> struct readable_trait<binary<Op, L, R>> : written<binary<Op, L, R>> {};
+template <class Id> struct readable_trait<named<Id>> : written<named<Id>> {};
 
 template <class E> struct is_variable_trait : std::bool_constant<false> {};
 template <class E> concept is_variable = is_variable_trait<E>::value;
@@ -308,28 +340,34 @@ template <class E> concept is_number = is_number_trait<E>::value;
 template <class E> struct is_unary_trait : std::bool_constant<false> {};
 template <class E> concept is_unary = is_unary_trait<E>::value;
 template <class Op, class A> struct is_unary_trait<unary<Op, A>> : std::bool_constant<true> {};
+template <class Id> struct is_unary_trait<named<Id>> : is_unary_trait<named_expression_t<Id>> {};
 
 template <class E> struct is_binary_trait : std::bool_constant<false> {};
 template <class E> concept is_binary = is_binary_trait<E>::value;
 template <class Op, class L, class R> struct is_binary_trait<binary<Op, L, R>> : std::bool_constant<true> {};
+template <class Id> struct is_binary_trait<named<Id>> : is_binary_trait<named_expression_t<Id>> {};
 
 template <class E, class Op> struct is_op_trait : std::bool_constant<false> {};
 template <class E, class Op> concept is_op = is_op_trait<E, Op>::value;
 template <class Op, class A> struct is_op_trait<unary<Op, A>, Op> : std::bool_constant<true> {};
 template <class Op, class L, class R> struct is_op_trait<binary<Op, L, R>, Op> : std::bool_constant<true> {};
+template <class Id, class Op> struct is_op_trait<named<Id>, Op> : is_op_trait<named_expression_t<Id>, Op> {};
 
 template <class E> struct is_ipow_trait : std::bool_constant<false> {};
 template <class E> concept is_ipow = is_ipow_trait<E>::value;
 template <std::intmax_t N, class A> struct is_ipow_trait<unary<ipow_op<N>, A>> : std::bool_constant<true> {};
+template <class Id> struct is_ipow_trait<named<Id>> : is_ipow_trait<named_expression_t<Id>> {};
 
 /// The op tag of a unary or binary node.
 template <class E> struct op_of {};
 template <class Op, class A> struct op_of<unary<Op, A>> { using type = Op; };
 template <class Op, class L, class R> struct op_of<binary<Op, L, R>> { using type = Op; };
+template <class Id> struct op_of<named<Id>> : op_of<named_expression_t<Id>> {};
 template <class E> using op_t = typename op_of<E>::type;
 
 template <class E> inline constexpr std::intmax_t ipow_exponent = 0;
 template <std::intmax_t N, class A> inline constexpr std::intmax_t ipow_exponent<unary<ipow_op<N>, A>> = N;
+template <class Id> inline constexpr std::intmax_t ipow_exponent<named<Id>> = ipow_exponent<named_expression_t<Id>>;
 
 template <class E, std::intmax_t N, std::intmax_t D = 1> struct is_constant_equal_trait : std::bool_constant<CTGRAD_IS_SAME(E, constant<N, D>)> {};
 template <class E, std::intmax_t N, std::intmax_t D = 1> concept is_constant_equal = is_constant_equal_trait<E, N, D>::value;
@@ -348,21 +386,26 @@ template <class E> concept is_negative_constant = is_negative_constant_trait<E>:
 template <std::intmax_t N, std::intmax_t D> struct is_negative_constant_trait<constant<N, D>> : std::bool_constant<(N < 0)> {};
 
 /// Two operands are certainly the same value: equal types and no runtime state.
-template <class A, class B> struct same_node_trait : std::bool_constant<CTGRAD_IS_SAME(A, B) && !has_state<A>> {};
+template <class A, class B>
+struct same_node_trait : std::bool_constant<CTGRAD_IS_SAME(node_identity<A>, node_identity<B>) && !has_state<A> && !has_state<B>> {};
 template <class A, class B> concept same_node = same_node_trait<A, B>::value;
 
 /// `k * e` with a number `k`.
 template <class E> struct is_scaled_trait : std::bool_constant<false> {};
 template <class E> concept is_scaled = is_scaled_trait<E>::value;
 template <class L, class R> struct is_scaled_trait<binary<mul_op, L, R>> : std::bool_constant<is_number<L>> {};
+template <class Id> struct is_scaled_trait<named<Id>> : is_scaled_trait<named_expression_t<Id>> {};
 
 /// `P` is `b^N` and `B` is `b`.
 template <class P, class B> struct is_power_of_trait : std::bool_constant<false> {};
 template <class P, class B> concept is_power_of = is_power_of_trait<P, B>::value;
 template <std::intmax_t N, class X, class B> struct is_power_of_trait<unary<ipow_op<N>, X>, B> : std::bool_constant<same_node<X, B>> {};
+template <class Id, class B> struct is_power_of_trait<named<Id>, B> : is_power_of_trait<named_expression_t<Id>, B> {};
 
 /// `A` is `b^M` and `B` is `b^N`.
-template <class A, class B> struct same_power_base_trait : std::bool_constant<false> {};
+template <class A, class B>
+struct same_power_base_trait
+    : std::conditional_t<is_named<A> || is_named<B>, same_power_base_trait<node_identity<A>, node_identity<B>>, std::false_type> {};
 template <class A, class B> concept same_power_base = same_power_base_trait<A, B>::value;
 template <std::intmax_t M, std::intmax_t N, class X, class Y> struct same_power_base_trait<unary<ipow_op<M>, X>, unary<ipow_op<N>, Y>> : std::bool_constant<same_node<X, Y>> {};
 
@@ -371,8 +414,77 @@ template <class E, class V> struct depends_on_trait : std::bool_constant<CTGRAD_
 template <class E, class V> concept depends_on = depends_on_trait<E, V>::value;
 template <class Op, class A, class V> struct depends_on_trait<unary<Op, A>, V> : std::bool_constant<depends_on<A, V>> {};
 template <class Op, class L, class R, class V> struct depends_on_trait<binary<Op, L, R>, V> : std::bool_constant<depends_on<L, V> || depends_on<R, V>> {};
+template <class Id, class V> struct depends_on_trait<named<Id>, V> : depends_on_trait<named_expression_t<Id>, V> {};
+
+/// The operand types a named node shows: those of its expression's root.
+template <class E, bool Unary = is_unary<E>, bool Binary = is_binary<E>> struct named_operands {};
+template <class E> struct named_operands<E, true, false> {
+    using operand_type = typename E::operand_type;
+};
+template <class E> struct named_operands<E, false, true> {
+    using left_type = typename E::left_type;
+    using right_type = typename E::right_type;
+};
 
 }  // namespace detail
+
+/// A named subexpression: `let([=] { return x * y + sin(x); })` (core/let below). Its type is
+/// named after `Id`, the lambda's closure type (a short name of its own), or a name the library
+/// gives (the derivative of a named subexpression), instead of spelling its expression out. An
+/// expression that uses it several times, and everything derived from it, then has a type whose
+/// name, symbols and debug information grow with its distinct steps, not with its tree.
+/// Everything else sees the expression: the same operation and operands (a name forwards its
+/// root's), value, derivatives, printed formula, and one node of a DAG.
+template <class Id>
+struct named : expr_base<named<Id>>,
+               detail::named_operands<detail::named_expression_t<Id>>,
+               private detail::operand_storage<detail::operand_a_tag, detail::named_expression_t<Id>> {
+    using id_type = Id;
+    using expression_type = detail::named_expression_t<Id>;
+    constexpr named() = default;
+    constexpr explicit named(const expression_type& e)
+        : detail::operand_storage<detail::operand_a_tag, expression_type>(e) {}
+    /// The expression it names.
+    constexpr decltype(auto) expression() const {
+        return detail::operand_storage<detail::operand_a_tag, expression_type>::get();
+    }
+    /// Its root's operands.
+    constexpr decltype(auto) a() const
+        requires detail::is_unary<expression_type>
+    {
+        return expression().a();
+    }
+    constexpr decltype(auto) l() const
+        requires detail::is_binary<expression_type>
+    {
+        return expression().l();
+    }
+    constexpr decltype(auto) r() const
+        requires detail::is_binary<expression_type>
+    {
+        return expression().r();
+    }
+};
+
+/// Names a shared step: `const auto s = ctgrad::let([=] { return x * y + sin(x); });`. The
+/// function (a lambda; capture with `=`) returns the step's expression; `s` is that expression
+/// under a short name of its own. Write deep models this way: `auto f = sin(s) * x + s * y`
+/// then spells `s` once per use as a name, not as its whole expression, so a chain of k shared
+/// steps compiles (with -g too) in time and memory that grow with k, not 2^k. A function that
+/// returns a variable, a number or a name returns it unchanged.
+template <class F>
+constexpr auto let(const F& f) {
+    using E = std::remove_cvref_t<decltype(f())>;
+    if constexpr (!expression<E>) {
+        static_assert(detail::never<E>, "ctgrad::let(f): f must return a ctgrad expression, as [=] { return x * y; }");
+        return f();
+    } else if constexpr (detail::is_named<E> || !(detail::is_unary<E> || detail::is_binary<E>)) {
+        return f();
+    } else {
+        return named<F>(f());
+    }
+}
+
 }  // namespace ctgrad
 
 #endif

@@ -44,12 +44,14 @@ template <class E> struct is_reduction_trait : std::bool_constant<false> {};
 template <class E> concept is_reduction = is_reduction_trait<E>::value;
 template <class A> struct is_reduction_trait<unary<sum_op, A>> : std::bool_constant<true> {};
 template <class A> struct is_reduction_trait<unary<mean_op, A>> : std::bool_constant<true> {};
+template <class Id> struct is_reduction_trait<named<Id>> : is_reduction_trait<named_expression_t<Id>> {};
 
 /// Whether a reduction occurs anywhere in `E`.
 template <class E> struct has_reduction_trait : std::bool_constant<false> {};
 template <class E> concept has_reduction = has_reduction_trait<E>::value;
 template <class Op, class A> struct has_reduction_trait<unary<Op, A>> : std::bool_constant<is_reduction<unary<Op, A>> || has_reduction<A>> {};
 template <class Op, class L, class R> struct has_reduction_trait<binary<Op, L, R>> : std::bool_constant<has_reduction<L> || has_reduction<R>> {};
+template <class Id> struct has_reduction_trait<named<Id>> : has_reduction_trait<named_expression_t<Id>> {};
 
 /// The condition of the static_assert below, printed with the operand.
 template <class A> inline constexpr bool has_no_reduction = false;

@@ -16,6 +16,7 @@ template <class E> concept holds_mask = holds_mask_trait<E>::value;
 template <class L, class R> struct holds_mask_trait<binary<add_op, L, R>> : std::bool_constant<holds_mask<L> || holds_mask<R>> {};
 template <class L, class R> struct holds_mask_trait<binary<sub_op, L, R>> : std::bool_constant<holds_mask<L> || holds_mask<R>> {};
 template <class A> struct holds_mask_trait<unary<neg_op, A>> : std::bool_constant<holds_mask<A>> {};
+template <class Id> struct holds_mask_trait<named<Id>> : holds_mask_trait<named_expression_t<Id>> {};
 
 /// The product of a partial and a derivative in the chain rule. A factor moves into a select,
 /// p * where(c, 0, v) = where(c, 0, p * v), and over the terms of a sum that holds one: a mask
@@ -35,14 +36,14 @@ constexpr auto chain_mul(const P& p, const D& d) {
     }
 }
 
-/// d e / d v by the chain rule; each op contributes its partials (core/ops.hpp), and the
-/// simplifying constructors keep the result small. Subtrees that do not depend on v are
-/// skipped without being visited.
 template <class E, class V>
-constexpr auto derivative(const E& e, const V& v) {
-    if constexpr (!depends_on<E, V>) return zero;
-    else if constexpr (is_variable<E>) return one;
-    else if constexpr (is_reduction<E>) return make_reduction<op_t<E>>(derivative(e.a(), v));
+constexpr auto derivative(const E& e, const V& v);
+
+/// The chain rule at the root of `e` (an operation, or a name of one); each op contributes its
+/// partials (core/ops.hpp), and the simplifying constructors keep the result small.
+template <class E, class V>
+constexpr auto derivative_rule(const E& e, const V& v) {
+    if constexpr (is_reduction<E>) return make_reduction<op_t<E>>(derivative(e.a(), v));
     else if constexpr (is_unary<E>) {
         using Op = op_t<E>;
         return chain_mul(Op::partial(e.a(), e), derivative(e.a(), v));
@@ -55,6 +56,29 @@ constexpr auto derivative(const E& e, const V& v) {
         else
             return make_add(chain_mul(Op::partial_l(e.l(), e.r(), e), derivative(e.l(), v)),
                             chain_mul(Op::partial_r(e.l(), e.r(), e), derivative(e.r(), v)));
+    }
+}
+
+/// The name of d named<Id> / d V: the derivative of a named subexpression is named too, so a
+/// derivative that uses it several times spells it once per use as a name.
+template <class Id, class V>
+struct derivative_name {
+    using expression_type = decltype(derivative_rule(std::declval<const named<Id>&>(), V{}));
+};
+
+/// d e / d v by the chain rule. Subtrees that do not depend on v are skipped without being
+/// visited; a named subexpression's derivative is a name (unless it is a number or a variable).
+template <class E, class V>
+constexpr auto derivative(const E& e, const V& v) {
+    if constexpr (!depends_on<E, V>) return zero;
+    else if constexpr (is_variable<E>) return one;
+    else if constexpr (is_named<E>) {
+        using D = decltype(derivative_rule(e, v));
+        if constexpr (!is_named<D> && (is_unary<D> || is_binary<D>))
+            return named<derivative_name<typename E::id_type, V>>(derivative_rule(e, v));
+        else return derivative_rule(e, v);
+    } else {
+        return derivative_rule(e, v);
     }
 }
 

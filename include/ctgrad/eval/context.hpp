@@ -117,6 +117,7 @@ template <class Op, class L, class R, class Bound> struct first_unbound<binary<O
     using left = typename first_unbound<L, Bound>::type;
     using type = std::conditional_t<CTGRAD_IS_SAME(left, void), typename first_unbound<R, Bound>::type, left>;
 };
+template <class Id, class Bound> struct first_unbound<named<Id>, Bound> : first_unbound<named_expression_t<Id>, Bound> {};
 
 /// The first variable bound more than once among `Keys`, spelled; void when there is none.
 template <class... Keys> struct first_twice { using type = void; };
@@ -138,6 +139,8 @@ template <class Op, class A, class Arrays> struct array_outside_reduction<unary<
     : std::bool_constant<!is_reduction<unary<Op, A>> && array_outside_reduction<A, Arrays>::value> {};
 template <class Op, class L, class R, class Arrays> struct array_outside_reduction<binary<Op, L, R>, Arrays>
     : std::bool_constant<array_outside_reduction<L, Arrays>::value || array_outside_reduction<R, Arrays>::value> {};
+template <class Id, class Arrays> struct array_outside_reduction<named<Id>, Arrays>
+    : array_outside_reduction<named_expression_t<Id>, Arrays> {};
 
 template <class V> struct is_span_value : std::bool_constant<false> {};
 template <class T> struct is_span_value<std::span<const T>> : std::bool_constant<true> {};

@@ -113,7 +113,7 @@ using add_node = node_set<typename tree_insert<typename Nodes::tree, structural_
 
 template <class Found, class E>
 struct checked_position {
-    static_assert(Found::index == not_found || CTGRAD_IS_SAME(typename Found::node, E),
+    static_assert(Found::index == not_found || CTGRAD_IS_SAME(node_identity<typename Found::node>, node_identity<E>),
                   "ctgrad: two distinct subexpressions have the same structural hash; please report this expression");
     enum : std::size_t { value = Found::index };
 };
@@ -141,6 +141,25 @@ struct collect<Nodes, binary<Op, L, R>, not_found> {
     using type = add_node<typename cr::type, entry<binary<Op, L, R>, cl::index, cr::index>>;
     enum : std::size_t { index = cr::type::size };
 };
+/// A name is the node of its expression's root, under the name: its operands are the root's.
+template <class Nodes, class N, class E> struct collect_named;
+template <class Nodes, class N, class Op, class A>
+struct collect_named<Nodes, N, unary<Op, A>> {
+    using ca = collect<Nodes, A>;
+    using type = add_node<typename ca::type, entry<N, ca::index, ca::index>>;
+    enum : std::size_t { index = ca::type::size };
+};
+template <class Nodes, class N, class Op, class L, class R>
+struct collect_named<Nodes, N, binary<Op, L, R>> {
+    using cl = collect<Nodes, L>;
+    using cr = collect<typename cl::type, R>;
+    using type = add_node<typename cr::type, entry<N, cl::index, cr::index>>;
+    enum : std::size_t { index = cr::type::size };
+};
+template <class Nodes, class N, class Id>
+struct collect_named<Nodes, N, named<Id>> : collect_named<Nodes, N, named_expression_t<Id>> {};
+template <class Nodes, class Id>
+struct collect<Nodes, named<Id>, not_found> : collect_named<Nodes, named<Id>, named_expression_t<Id>> {};
 
 /// The entries, newest first, as a typelist, oldest first: eight at a time, so that the
 /// recursion is n / 8 deep.
@@ -166,7 +185,7 @@ using dag = typename to_typelist<typename collect<empty_nodes, E>::type::entries
 template <class T, class List> struct contains_node_of;
 template <class T, class... Es>
 struct contains_node_of<T, typelist<Es...>> {
-    using type = std::bool_constant<(CTGRAD_IS_SAME(T, typename Es::node) || ...)>;
+    using type = std::bool_constant<(CTGRAD_IS_SAME(node_identity<T>, node_identity<typename Es::node>) || ...)>;
 };
 template <class T, class List>
 using contains_node = typename contains_node_of<T, List>::type;
@@ -180,7 +199,7 @@ template <class T, class List> struct index_of;
 template <class T, class... Es>
 struct index_of<T, typelist<Es...>> {
     static consteval std::size_t find() {
-        constexpr bool flags[] = {CTGRAD_IS_SAME(T, typename Es::node)..., false};
+        constexpr bool flags[] = {CTGRAD_IS_SAME(node_identity<T>, node_identity<typename Es::node>)..., false};
         return first_true(flags, sizeof...(Es));
     }
     using type = std::integral_constant<std::size_t, find()>;
@@ -237,6 +256,8 @@ struct step_of<unary<Op, A>> {
     using a_is_number = std::bool_constant<is_number<A>>;
     using b_is_number = std::true_type;
 };
+template <class Id>
+struct step_of<named<Id>> : step_of<named_expression_t<Id>> {};
 template <class Op, class L, class R>
 struct step_of<binary<Op, L, R>> {
     using kind = std::integral_constant<node_kind, node_kind::binary>;

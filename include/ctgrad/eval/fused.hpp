@@ -80,6 +80,7 @@ template <class E, class... Bindings> concept uses_array = uses_array_trait<E, B
 template <fixed_string N, class... Bindings> struct uses_array_trait<variable<N>, Bindings...> : std::bool_constant<bound_to_array<variable<N>, Bindings...>> {};
 template <class Op, class A, class... Bindings> struct uses_array_trait<unary<Op, A>, Bindings...> : std::bool_constant<!is_reduction<unary<Op, A>> && uses_array<A, Bindings...>> {};
 template <class Op, class L, class R, class... Bindings> struct uses_array_trait<binary<Op, L, R>, Bindings...> : std::bool_constant<uses_array<L, Bindings...> || uses_array<R, Bindings...>> {};
+template <class Id, class... Bindings> struct uses_array_trait<named<Id>, Bindings...> : uses_array_trait<named_expression_t<Id>, Bindings...> {};
 
 template <class V> struct is_runtime_operand_trait : std::bool_constant<false> {};
 template <class V> concept is_runtime_operand = is_runtime_operand_trait<V>::value;
@@ -444,6 +445,7 @@ template <class L, class R> struct nonnegative_trait<binary<add_op, L, R>> : std
 template <class L, class R> struct nonnegative_trait<binary<mul_op, L, R>> : std::bool_constant<nonnegative<L> && nonnegative<R>> {};
 template <class L, class R> struct nonnegative_trait<binary<div_op, L, R>> : std::bool_constant<nonnegative<L> && nonnegative<R>> {};
 template <class L, class R> struct nonnegative_trait<binary<pow_op, L, R>> : std::bool_constant<nonnegative<L>> {};
+template <class Id> struct nonnegative_trait<named<Id>> : nonnegative_trait<named_expression_t<Id>> {};
 
 /// Whether the body of every reduction of a tuple is nonnegative.
 template <class Reductions> struct bodies_nonnegative : std::bool_constant<false> {};
