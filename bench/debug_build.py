@@ -104,9 +104,12 @@ def run_limited(cmd, timeout):
 
 
 def longest_symbol(exe):
-    out = subprocess.run(["nm", "-C", exe], capture_output=True, text=True, check=False).stdout
-    # awk '{print length}': the whole line, address and type included
-    return max((len(line) for line in out.splitlines()), default=0)
+    # `nm -C | awk '{print length}' | sort -n | tail -1`, in a pipeline: the lines of a spelled
+    # chain's symbols reach megabytes, and reading them here would grow this process, whose
+    # memory a compiler started after it inherits in its peak (Linux counts it at exec).
+    out = subprocess.run(f"nm -C '{exe}' | awk '{{print length}}' | sort -n | tail -1", shell=True,
+                         capture_output=True, text=True, check=False).stdout.strip()
+    return int(out) if out else 0
 
 
 def main():
