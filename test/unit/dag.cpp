@@ -159,6 +159,22 @@ BOOST_AUTO_TEST_CASE(a_named_step_keeps_its_runtime_numbers) {
     BOOST_TEST(v == sv * sv + sv * yv, boost::test_tools::tolerance(1e-15));
     BOOST_TEST(gx == ds, boost::test_tools::tolerance(1e-14));
     BOOST_TEST(gy == sv, boost::test_tools::tolerance(1e-15));
+
+    // A name and its expression written out are one node when their numbers are equal, and
+    // two when they differ.
+    const auto t = ctgrad::let([=] { return counted(x * k); });
+    evaluations = 0;
+    BOOST_TEST((t * counted(x * k))(x = 2.0) == 1.0);
+    BOOST_TEST(evaluations == 1);
+    const auto [v2, g2] = ctgrad::value_and_grad(t * counted(x * k), ctgrad::wrt(x), x = 2.0);
+    BOOST_TEST(v2 == 1.0);
+    BOOST_TEST(g2 == 1.0);  // d/dx (x k)^2 = 2 x k^2
+    evaluations = 0;
+    BOOST_TEST((t * counted(x * 0.25))(x = 2.0) == 0.5);
+    BOOST_TEST(evaluations == 2);
+    const auto [v3, g3] = ctgrad::value_and_grad(t * counted(x * 0.25), ctgrad::wrt(x), x = 2.0);
+    BOOST_TEST(v3 == 0.5);
+    BOOST_TEST(g3 == 0.5);  // d/dx (x k)(x / 4) = 2 x k / 4
 }
 
 BOOST_AUTO_TEST_CASE(runtime_literals_of_one_type_are_merged_only_when_equal) {

@@ -320,6 +320,12 @@ struct dag_state {
     /// Records the representatives below `n`, visiting each node type once.
     template <class N>
     void visit(const N& n) {
+        if constexpr (is_named<N>) {
+            // A name is the node of its expression: the representative is always the expression,
+            // so that nodes of one position are compared as objects of one type.
+            visit(n.expression());
+            return;
+        }
         constexpr std::size_t i = index_in<N, List>::value;
         if (reps[i] != nullptr) {
             if (!same_values(*static_cast<const N*>(reps[i]), n)) consistent = false;
@@ -339,6 +345,7 @@ struct dag_state {
     template <class N>
     static bool same_values(const N& p, const N& q) {
         if constexpr (!has_state<N>) return true;
+        else if constexpr (is_named<N>) return same_values(p.expression(), q.expression());
         else if constexpr (is_literal<N>) return p.value == q.value;
         else if constexpr (is_unary<N>) return same_values(p.a(), q.a());
         else return same_values(p.l(), q.l()) && same_values(p.r(), q.r());
