@@ -387,7 +387,7 @@ template <std::intmax_t N, std::intmax_t D> struct is_negative_constant_trait<co
 
 /// Two operands are certainly the same value: equal types and no runtime state.
 template <class A, class B>
-struct same_node_trait : std::bool_constant<CTGRAD_IS_SAME(node_identity<A>, node_identity<B>) && !has_state<A> && !has_state<B>> {};
+struct same_node_trait : std::bool_constant<CTGRAD_IS_SAME(node_identity<A>, node_identity<B>) && !has_state<A>> {};
 template <class A, class B> concept same_node = same_node_trait<A, B>::value;
 
 /// `k * e` with a number `k`.

@@ -128,38 +128,30 @@ struct collect<Nodes, E, not_found> {  // a leaf
     using type = add_node<Nodes, entry<E, 0, 0>>;
     enum : std::size_t { index = Nodes::size };
 };
-template <class Nodes, class Op, class A>
-struct collect<Nodes, unary<Op, A>, not_found> {
-    using ca = collect<Nodes, A>;
-    using type = add_node<typename ca::type, entry<unary<Op, A>, ca::index, ca::index>>;
-    enum : std::size_t { index = ca::type::size };
-};
-template <class Nodes, class Op, class L, class R>
-struct collect<Nodes, binary<Op, L, R>, not_found> {
-    using cl = collect<Nodes, L>;
-    using cr = collect<typename cl::type, R>;
-    using type = add_node<typename cr::type, entry<binary<Op, L, R>, cl::index, cr::index>>;
-    enum : std::size_t { index = cr::type::size };
-};
-/// A name is the node of its expression's root, under the name: its operands are the root's.
-template <class Nodes, class N, class E> struct collect_named;
+/// The node N, an operation whose structure is E: its operands first, then N. N is E itself, or a
+/// name of E (a name is the node of its expression's root, under the name).
+template <class Nodes, class N, class E> struct collect_node;
 template <class Nodes, class N, class Op, class A>
-struct collect_named<Nodes, N, unary<Op, A>> {
+struct collect_node<Nodes, N, unary<Op, A>> {
     using ca = collect<Nodes, A>;
     using type = add_node<typename ca::type, entry<N, ca::index, ca::index>>;
     enum : std::size_t { index = ca::type::size };
 };
 template <class Nodes, class N, class Op, class L, class R>
-struct collect_named<Nodes, N, binary<Op, L, R>> {
+struct collect_node<Nodes, N, binary<Op, L, R>> {
     using cl = collect<Nodes, L>;
     using cr = collect<typename cl::type, R>;
     using type = add_node<typename cr::type, entry<N, cl::index, cr::index>>;
     enum : std::size_t { index = cr::type::size };
 };
 template <class Nodes, class N, class Id>
-struct collect_named<Nodes, N, named<Id>> : collect_named<Nodes, N, named_expression_t<Id>> {};
+struct collect_node<Nodes, N, named<Id>> : collect_node<Nodes, N, named_expression_t<Id>> {};
+template <class Nodes, class Op, class A>
+struct collect<Nodes, unary<Op, A>, not_found> : collect_node<Nodes, unary<Op, A>, unary<Op, A>> {};
+template <class Nodes, class Op, class L, class R>
+struct collect<Nodes, binary<Op, L, R>, not_found> : collect_node<Nodes, binary<Op, L, R>, binary<Op, L, R>> {};
 template <class Nodes, class Id>
-struct collect<Nodes, named<Id>, not_found> : collect_named<Nodes, named<Id>, named_expression_t<Id>> {};
+struct collect<Nodes, named<Id>, not_found> : collect_node<Nodes, named<Id>, named_expression_t<Id>> {};
 
 /// The entries, newest first, as a typelist, oldest first: eight at a time, so that the
 /// recursion is n / 8 deep.

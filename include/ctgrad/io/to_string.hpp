@@ -145,49 +145,7 @@ consteval std::size_t printed_size() {
     return c.n;
 }
 
-// ---- diagnostics: readable<E> of an operation (core/expr.hpp) ------------------------------
-
-/// A formula in a diagnostic. g++ prints a string template argument as a string; clang prints
-/// it as numbers, but characters as characters.
-#if defined(__clang__)
-template <char... Cs> struct formula {};
-template <class E, class = std::make_index_sequence<printed_size<E>()>> struct formula_of;
-template <class E, std::size_t... I> struct formula_of<E, std::index_sequence<I...>> {
-    static constexpr auto text = [] {
-        static_string<sizeof...(I)> s;
-        buffer_sink sink{s.chars};
-        print(E{}, sink);
-        return s;
-    }();
-    using type = formula<text.chars[I]...>;
-};
-#else
-template <fixed_string F> struct formula {};
-template <class E> struct formula_of {
-    static constexpr auto text = [] {
-        fixed_string<printed_size<E>() + 1> s;
-        buffer_sink sink{s.chars};
-        print(E{}, sink);
-        return s;
-    }();
-    using type = formula<text>;
-};
-#endif
-
-/// The structure, with the operands readable.
-template <class E> struct structure_of { using type = E; };
-template <class Op, class A> struct structure_of<unary<Op, A>> { using type = unary<Op, readable<A>>; };
-template <class Op, class L, class R> struct structure_of<binary<Op, L, R>> { using type = binary<Op, readable<L>, readable<R>>; };
-
-/// A formula of up to 40 nodes without run-time numbers is written out; a longer one shows its
-/// structure (a named step: its name).
-template <class E, bool Short = !has_state<E> && (tree_size<E> <= 40)>
-struct written_choice : structure_of<E> {};
-template <class E> struct written_choice<E, true> : formula_of<E> {};
-
 }  // namespace detail
-
-template <class E> struct detail::written : detail::written_choice<E> {};
 
 /// The expression in readable infix, e.g. "2 * x" or "cos(x) * exp(sin(x))".
 ///
@@ -216,6 +174,44 @@ template <class E> requires expression<E>
 std::ostream& operator<<(std::ostream& os, const E& e) {
     return os << to_string(e);
 }
+
+// ---- diagnostics: readable<E> of an operation (core/expr.hpp) ------------------------------
+
+namespace detail {
+
+/// An expression's formula as a template argument.
+template <class E>
+inline constexpr auto formula_text = fixed_string<printed_size<E>() + 1>(to_string(E{}).chars);
+
+/// A formula in a diagnostic. g++ prints a string template argument as a string; clang prints
+/// it as numbers, but characters as characters.
+#if defined(__clang__)
+template <char... Cs> struct formula {};
+template <class E, class = std::make_index_sequence<printed_size<E>()>> struct formula_of;
+template <class E, std::size_t... I> struct formula_of<E, std::index_sequence<I...>> {
+    using type = formula<formula_text<E>.chars[I]...>;
+};
+#else
+template <fixed_string F> struct formula {};
+template <class E> struct formula_of {
+    using type = formula<formula_text<E>>;
+};
+#endif
+
+/// The structure, with the operands readable.
+template <class E> struct structure_of { using type = E; };
+template <class Op, class A> struct structure_of<unary<Op, A>> { using type = unary<Op, readable<A>>; };
+template <class Op, class L, class R> struct structure_of<binary<Op, L, R>> { using type = binary<Op, readable<L>, readable<R>>; };
+
+/// A formula of up to 40 nodes without run-time numbers is written out; a longer one shows its
+/// structure (a named step: its name).
+template <class E, bool Short = !has_state<E> && (tree_size<E> <= 40)>
+struct written_choice : structure_of<E> {};
+template <class E> struct written_choice<E, true> : formula_of<E> {};
+
+template <class E> struct written : written_choice<E> {};
+
+}  // namespace detail
 
 }  // namespace ctgrad
 
