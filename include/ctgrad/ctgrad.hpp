@@ -21,6 +21,8 @@
 #include <ctgrad/eval/fused.hpp>
 #include <ctgrad/eval/evaluate.hpp>
 #include <ctgrad/io/to_string.hpp>
+#include <ctgrad/diff/reverse.hpp>
+#include <ctgrad/eval/second_order.hpp>
 #include <ctgrad/io/python_repr.hpp>
 #include <ctgrad/io/dot.hpp>
 #include <ctgrad/autograd/format.hpp>

@@ -116,6 +116,13 @@ void check_symmetric(const std::string& name, double p, double q, std::string_vi
                                                       << dyx << " = " << b);
 }
 
+/// One point where reverse mode (grad, hessian) and forward mode (d) must agree.
+void check_modes(const std::string& name, double p, double q, std::string_view type, std::string_view what, double reverse,
+                 double forward, double tol) {
+    BOOST_TEST(close(reverse, forward, tol), what << " of " << name << " at x = " << p << ", y = " << q << " [" << type
+                                                 << "]: reverse mode " << reverse << ", forward mode " << forward);
+}
+
 std::string second_law(std::string_view var, const std::string& f, const std::string& df) {
     return "d2/d" + std::string(var) + "2 " + f + " (difference of d/d" + std::string(var) + " = " + df + ")";
 }
@@ -157,10 +164,27 @@ template <class T, class F>
 void check_function(const F& f, grid xs, grid ys) {
     const std::string name = str(f);
     const auto [dx, dy] = ctgrad::grad(f, x, y);
-    static_assert(std::is_same_v<std::remove_cv_t<decltype(dx)>, decltype(d(f, x))>);
-    static_assert(std::is_same_v<std::remove_cv_t<decltype(dy)>, decltype(d(f, y))>);
     const auto dxy = d(dx, y);
     const auto dyx = d(dy, x);
+    // grad is reverse mode, d forward mode; the Hessian is reverse mode twice
+    const auto hessian = ctgrad::hessian(f, ctgrad::wrt(x, y));
+    const auto forward_dx = d(f, x);
+    const auto forward_dy = d(f, y);
+    const auto forward_dxx = d<2>(f, x);
+    const auto forward_dyy = d<2>(f, y);
+    for (const double p : xs) {
+        for (const double q : ys) {
+            const T px = static_cast<T>(p);
+            const T qy = static_cast<T>(q);
+            const auto h = hessian(x = px, y = qy);
+            check_modes(name, p, q, tolerance<T>::name, "d/dx", dx(x = px, y = qy), forward_dx(x = px, y = qy), tolerance<T>::symmetric_tol);
+            check_modes(name, p, q, tolerance<T>::name, "d/dy", dy(x = px, y = qy), forward_dy(x = px, y = qy), tolerance<T>::symmetric_tol);
+            check_modes(name, p, q, tolerance<T>::name, "hessian (0, 0)", h[0][0], forward_dxx(x = px, y = qy), tolerance<T>::symmetric_tol);
+            check_modes(name, p, q, tolerance<T>::name, "hessian (0, 1)", h[0][1], dxy(x = px, y = qy), tolerance<T>::symmetric_tol);
+            check_modes(name, p, q, tolerance<T>::name, "hessian (1, 0)", h[1][0], h[0][1], 0.0);
+            check_modes(name, p, q, tolerance<T>::name, "hessian (1, 1)", h[1][1], forward_dyy(x = px, y = qy), tolerance<T>::symmetric_tol);
+        }
+    }
     const std::string printed_dxy = str(dxy);
     const std::string printed_dyx = str(dyx);
     for (const double q : ys) {

@@ -229,11 +229,16 @@ template <class E> struct is_named_trait : std::bool_constant<false> {};
 template <class Id> struct is_named_trait<named<Id>> : std::bool_constant<true> {};
 template <class E> concept is_named = is_named_trait<E>::value;
 
-/// The node a type stands for: a name's expression (whose operands may be names themselves),
-/// or the type itself. A name and its expression are the same node of a DAG.
+/// The node a type stands for: the type with every name replaced by its expression, at every
+/// depth. A name and its expression are the same node of a DAG, and so are two operations whose
+/// operands differ only in being named or written out.
 template <class E> struct node_identity_of { using type = E; };
-template <class Id> struct node_identity_of<named<Id>> : node_identity_of<named_expression_t<Id>> {};
 template <class E> using node_identity = typename node_identity_of<E>::type;
+template <class Id> struct node_identity_of<named<Id>> : node_identity_of<named_expression_t<Id>> {};
+template <class Op, class A> struct node_identity_of<unary<Op, A>> { using type = unary<Op, node_identity<A>>; };
+template <class Op, class L, class R> struct node_identity_of<binary<Op, L, R>> {
+    using type = binary<Op, node_identity<L>, node_identity<R>>;
+};
 }  // namespace detail
 
 namespace detail {

@@ -33,6 +33,9 @@ struct static_string {
     constexpr operator std::string_view() const { return view(); }
     std::string str() const { return std::string(view()); }
     friend constexpr bool operator==(const static_string& a, std::string_view b) { return a.view() == b; }
+    /// Two printed forms compare by their characters, whatever their lengths.
+    template <std::size_t M>
+    constexpr bool operator==(const static_string<M>& b) const { return view() == b.view(); }
     friend std::ostream& operator<<(std::ostream& os, const static_string& s) { return os << s.view(); }
 };
 

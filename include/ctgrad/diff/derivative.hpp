@@ -1,4 +1,5 @@
-// Symbolic differentiation at compile time: d(f, x), d<N>(f, x), grad(f, x, y, ...).
+// Symbolic differentiation at compile time, forward: d(f, x), d<N>(f, x). (grad, jacobian and
+// hessian, reverse mode: diff/reverse.hpp.)
 #ifndef CTGRAD_DIFF_DERIVATIVE_HPP
 #define CTGRAD_DIFF_DERIVATIVE_HPP
 
@@ -122,27 +123,6 @@ constexpr auto d(const F& f, const X& x) {
         return detail::derivative_of(f, x);
     } else {
         return d<Order - 1>(detail::derivative_of(f, x), x);
-    }
-}
-
-/// All first derivatives of `f`, one per variable, as a `std::tuple` (structured bindings work;
-/// a hana::tuple would not, since it does not model the tuple protocol).
-///
-/// `auto [dfdx, dfdy] = grad(f, x, y);`
-template <class F, class... Xs>
-constexpr auto grad(const F& f, const Xs&... xs) {
-    using not_variable = typename detail::first_non_variable<Xs...>::type;
-    if constexpr (sizeof...(Xs) == 0) {
-        static_assert(detail::never<F>, "ctgrad::grad(f, x, ...): name at least one variable");
-        return std::tuple{};
-    } else if constexpr (!expression<F>) {
-        static_assert(detail::is_an_expression<F>, "ctgrad::grad(f, x, ...): f must be a ctgrad expression");
-        return std::tuple{(void(xs), zero)...};
-    } else if constexpr (!CTGRAD_IS_SAME(not_variable, void)) {
-        static_assert(detail::is_a_variable<detail::readable<not_variable>>, "ctgrad::grad(f, x, ...): x must be a variable such as var<\"x\">");
-        return std::tuple{(void(xs), zero)...};
-    } else {
-        return std::tuple{detail::derivative_of(f, xs)...};
     }
 }
 

@@ -301,12 +301,18 @@ CTGRAD_ALWAYS_INLINE constexpr void backward_step(const std::array<T, V>& v, std
     }
 }
 
+/// An address per type, to tell the types of two objects apart.
+template <class N> struct type_tag {
+    static constexpr char id = 0;
+};
+
 /// The runtime literals of `e` by position, and whether every two stateful nodes of one type
 /// hold equal values (otherwise the DAG would merge different numbers).
 template <class List>
 struct dag_state {
     std::array<double, List::size> lits{};
     std::array<const void*, List::size> reps{};
+    std::array<const void*, List::size> rep_types{};
     bool consistent = true;
 
     /// Records the representatives below `n`, visiting each node type once.
@@ -320,10 +326,13 @@ struct dag_state {
         }
         constexpr std::size_t i = index_in<N, List>::value;
         if (reps[i] != nullptr) {
-            if (!same_values(*static_cast<const N*>(reps[i]), n)) consistent = false;
+            // A node written with a name in one place and spelled out in another has two types:
+            // their values are not compared, and the caller evaluates the trees.
+            if (rep_types[i] != &type_tag<N>::id || !same_values(*static_cast<const N*>(reps[i]), n)) consistent = false;
             return;
         }
         reps[i] = &n;
+        rep_types[i] = &type_tag<N>::id;
         if constexpr (is_literal<N>) {
             lits[i] = n.value;
         } else if constexpr (is_unary<N>) {
