@@ -215,6 +215,38 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(evaluate_into, T, scalar_types) {
     }
 }
 
+// A gradient by an array written into the caller's buffer (ctgrad::into): nothing is allocated,
+// and the numbers are those of the gradient returned as a std::vector.
+BOOST_AUTO_TEST_CASE_TEMPLATE(value_and_grad_into_buffers, T, scalar_types) {
+    for (std::size_t n : {std::size_t(10), std::size_t(1000)}) {
+        BOOST_TEST_CONTEXT("n = " << n) {
+            const data<T> d(n);
+            std::vector<T> dx(n, T(-1)), dy(n, T(-1));
+            T value{}, dw{};
+            const allocation_count c = count_allocations([&] {
+                const auto [v, gw, gx, gy] = ctgrad::value_and_grad(mse, ctgrad::wrt(w, x, y), ctgrad::into(x, dx),
+                                                                    ctgrad::into(y, dy), w = T(0.5), b = T(0.1), x = d.xs,
+                                                                    y = d.ys);
+                static_assert(std::is_same_v<std::remove_cv_t<decltype(gx)>, std::span<T>>);
+                value = v;
+                dw = gw;
+                BOOST_TEST((gx.data() == dx.data() && gy.data() == dy.data()));
+            });
+            BOOST_TEST(c.allocations == 0u);
+            BOOST_TEST(c.deallocations == 0u);
+            const auto [v, gw, gx, gy] = ctgrad::value_and_grad(mse, ctgrad::wrt(w, x, y), w = T(0.5), b = T(0.1), x = d.xs, y = d.ys);
+            BOOST_TEST(value == v);
+            BOOST_TEST(dw == gw);
+            BOOST_TEST(dx == gx, boost::test_tools::per_element());
+            BOOST_TEST(dy == gy, boost::test_tools::per_element());
+            std::vector<T> short_buffer(n - 1);
+            BOOST_CHECK_THROW(ctgrad::value_and_grad(mse, ctgrad::wrt(x), ctgrad::into(x, short_buffer), w = T(0.5), b = T(0.1),
+                                                     x = d.xs, y = d.ys),
+                              std::invalid_argument);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE_TEMPLATE(controls_that_allocate, T, scalar_types) {
     const data<T> d(1000);
     // an element-wise evaluate returns a std::vector

@@ -57,7 +57,36 @@ constexpr wrt_t<Vars...> wrt(const Vars&...) {
     return {};
 }
 
+/// Where `value_and_grad` writes the gradient by the array variable `V`: the caller's buffer,
+/// made by `into(x, dx)`.
+template <class V, class T>
+struct gradient_buffer {
+    using variable_type = V;
+    std::span<T> out;
+};
+
+/// The gradient by the array variable `x` goes into `dx` (a std::vector, std::array, std::span
+/// or Eigen array of the evaluation's type, as long as the arrays bound), not into a new vector:
+///
+///     std::vector<double> dx(xs.size());
+///     auto [l, dw, gx] = value_and_grad(loss, wrt(w, x), into(x, dx), w = 0.5, x = xs, y = ys);
+///
+/// `gx` is then a std::span over `dx`; nothing is allocated.
+template <class V, class D>
+constexpr auto into(const V&, D& buffer) {
+    using T = std::remove_cvref_t<decltype(*buffer.data())>;
+    static_assert(detail::is_a_variable<detail::readable<V>>, "ctgrad::into(x, buffer): x must be a variable such as var<\"x\">");
+    static_assert(std::is_floating_point_v<T> && !std::is_const_v<std::remove_reference_t<decltype(*buffer.data())>>,
+                  "ctgrad::into(x, buffer): the buffer must be a writable array of float or double");
+    return gradient_buffer<V, T>{std::span<T>(buffer.data(), static_cast<std::size_t>(buffer.size()))};
+}
+
 namespace detail {
+template <class A> struct is_buffer_trait : std::bool_constant<false> {};
+template <class V, class T> struct is_buffer_trait<gradient_buffer<V, T>> : std::bool_constant<true> {};
+template <class A> concept is_buffer = is_buffer_trait<A>::value;
+template <class V, class B> struct is_buffer_for : std::bool_constant<false> {};
+template <class V, class T> struct is_buffer_for<V, gradient_buffer<V, T>> : std::bool_constant<true> {};
 
 template <class V> struct is_span_trait : std::bool_constant<false> {};
 template <class V> concept is_span = is_span_trait<V>::value;
@@ -380,6 +409,31 @@ CTGRAD_ALWAYS_INLINE T reduction_scaled(T x, std::size_t n) {
 template <class T, class V, class... Bindings>
 using gradient_t = std::conditional_t<bound_to_array<V, Bindings...>, std::vector<T>, T>;
 
+/// Whether the buffers (a std::tuple of gradient_buffer) have one for `V`.
+template <class V, class Outs> struct has_buffer_for : std::bool_constant<false> {};
+template <class V, class... Bs> struct has_buffer_for<V, std::tuple<Bs...>> : std::bool_constant<(is_buffer_for<V, Bs>::value || ...)> {};
+/// The result type of one gradient, given the caller's buffers: a span over the buffer for an
+/// array variable that has one.
+template <class T, class V, class Outs, class... Bindings>
+using gradient_out_t = std::conditional_t<bound_to_array<V, Bindings...> && has_buffer_for<V, Outs>::value, std::span<T>,
+                                          gradient_t<T, V, Bindings...>>;
+/// The buffer for V among the buffers, as a one-element tuple.
+template <class V, class Outs>
+constexpr auto buffer_for(const Outs& outs) {
+    return std::apply([](const auto&... b) {
+        return std::tuple_cat([&] {
+            if constexpr (is_buffer_for<V, std::remove_cvref_t<decltype(b)>>::value) return std::tuple{b.out};
+            else return std::tuple<>{};
+        }()...);
+    }, outs);
+}
+
+/// Thrown when a gradient buffer's length is not the arrays'.
+[[noreturn]] inline void throw_buffer_length(std::string_view name, std::size_t size, std::size_t n) {
+    throw std::invalid_argument("ctgrad::into(" + std::string(name) + ", buffer): the buffer has " + std::to_string(size) +
+                                " elements and the bound arrays " + std::to_string(n));
+}
+
 template <class E, class... Bindings>
 consteval bool check_fused() {
     if constexpr (!check_bindings<E, Bindings...>()) return false;
@@ -568,11 +622,11 @@ std::optional<std::array<T, 1 + sizeof...(Ws) + K>> outer_sweep(typelist<Ws...>,
 /// One evaluation of value_and_grad (see the comment at the top of this file). With `Factor`, the
 /// invariant parts of the reductions leave them (pull_invariants), and the result is empty where
 /// that may change it (factoring_is_exact); without, the reductions are evaluated as written.
-template <bool Factor, class... Vars, class E, class... Bindings>
-auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindings) {
+template <bool Factor, class... Vars, class Outs, class E, class... Bindings>
+auto value_and_grad_pass(wrt_t<Vars...>, const Outs& outs, const E& loss, const Bindings&... bindings) {
     namespace hana = boost::hana;
     using T = evaluation_scalar<element_t<binding_value_t<Bindings>>...>;
-    using Result = std::tuple<T, gradient_t<T, Vars, Bindings...>...>;
+    using Result = std::tuple<T, gradient_out_t<T, Vars, Outs, Bindings...>...>;
     const std::size_t n = common_length(bindings...);
     const auto map = make_binding_map<binding_key_t<Bindings>...>(bindings.value...);
     using Map = std::remove_cvref_t<decltype(map)>;
@@ -676,7 +730,18 @@ auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
     auto gradient = [&](auto var) {
         using V = decltype(var);
         if constexpr (bound_to_array<V, Bindings...>) {
-            std::vector<T> out(n, T(0));
+            auto out = [&] {
+                if constexpr (has_buffer_for<V, Outs>::value) {
+                    const auto buffer = std::get<0>(buffer_for<V>(outs));
+                    static_assert(CTGRAD_IS_SAME(typename decltype(buffer)::element_type, T),
+                                  "ctgrad::into(x, buffer): the buffer's elements must have the evaluation's type (float "
+                                  "when every bound number is float, else double)");
+                    if (buffer.size() != n) throw_buffer_length(V::name(), buffer.size(), n);
+                    return buffer;
+                } else {
+                    return std::vector<T>(n, T(0));
+                }
+            }();
             for_elements<T>(0, n, [&](auto width, std::size_t i) {
                 using P = lanes_of<T, decltype(width)::value>;
                 const auto ctx = at_element<P>(map, i);
@@ -701,15 +766,20 @@ auto value_and_grad_pass(wrt_t<Vars...>, const E& loss, const Bindings&... bindi
 
 /// value_and_grad's implementation: the reductions with their invariant parts pulled out when
 /// that keeps the result (value_and_grad_pass), else as written.
-template <class... Vars, class E, class... Bindings>
-auto value_and_grad_impl(wrt_t<Vars...> vars, const E& loss, const Bindings&... bindings) {
+/// Array gradients go into the buffers `outs` (a std::tuple of gradient_buffer) where there is one.
+template <class... Vars, class Outs, class E, class... Bindings>
+auto value_and_grad_into(wrt_t<Vars...> vars, const Outs& outs, const E& loss, const Bindings&... bindings) {
     using Factored = std::remove_cvref_t<decltype(hoist_out_of_reductions<Bindings...>(loss))>;
     if constexpr (CTGRAD_IS_SAME(Factored, E)) {  // nothing to pull out
-        return *value_and_grad_pass<false>(vars, loss, bindings...);
+        return *value_and_grad_pass<false>(vars, outs, loss, bindings...);
     } else {
-        if (auto factored = value_and_grad_pass<true>(vars, loss, bindings...)) return std::move(*factored);
-        return *value_and_grad_pass<false>(vars, loss, bindings...);
+        if (auto factored = value_and_grad_pass<true>(vars, outs, loss, bindings...)) return std::move(*factored);
+        return *value_and_grad_pass<false>(vars, outs, loss, bindings...);
     }
+}
+template <class... Vars, class E, class... Bindings>
+auto value_and_grad_impl(wrt_t<Vars...> vars, const E& loss, const Bindings&... bindings) {
+    return value_and_grad_into(vars, std::tuple<>{}, loss, bindings...);
 }
 
 /// `evaluate(e, bindings...)` with arrays bound: the value of a loss (one fused pass), or the
@@ -753,6 +823,52 @@ void evaluate_into(std::span<T> out, const E& e, const Bindings&... bindings) {
     }
 }
 
+namespace detail {
+template <class V, class Wrt> struct is_wrt_of : std::bool_constant<false> {};
+template <class V, class... Vars> struct is_wrt_of<V, wrt_t<Vars...>> : std::bool_constant<(CTGRAD_IS_SAME(V, Vars) || ...)> {};
+
+/// Whether the argument A binds the variable V to an array.
+template <class V, class A, bool = is_binding<A>> struct binds_array_to : std::bool_constant<false> {};
+template <class V, class A>
+struct binds_array_to<V, A, true> : std::bool_constant<CTGRAD_IS_SAME(V, binding_key_t<A>) && is_span<binding_value_t<A>>> {};
+/// Whether every buffer among Args is for a wrt variable bound to an array (or an argument is
+/// neither a buffer nor a binding: that is reported by the checks of the bindings).
+template <class Wrt, class... Args> struct buffers_fit;
+template <class... Vars, class... Args>
+struct buffers_fit<wrt_t<Vars...>, Args...> {
+    template <class A> static constexpr bool fits() {
+        if constexpr (!is_buffer<A>) return true;
+        else return is_wrt_of<typename A::variable_type, wrt_t<Vars...>>::value &&
+                    (binds_array_to<typename A::variable_type, Args>::value || ...);
+    }
+    static constexpr bool value = !((is_buffer<Args> || is_binding<Args>) && ...) || (fits<Args>() && ...);
+};
+
+/// value_and_grad with gradient buffers among the arguments: the buffers and the bindings apart.
+template <class... Vars, class E, class... Args>
+auto value_and_grad_with_buffers(const E& loss, wrt_t<Vars...> vars, const Args&... args) {
+    const auto outs = std::tuple_cat([](const auto& a) {
+        if constexpr (is_buffer<std::remove_cvref_t<decltype(a)>>) return std::tuple{a};
+        else return std::tuple<>{};
+    }(args)...);
+    const auto bound = std::tuple_cat([](const auto& a) {
+        if constexpr (is_buffer<std::remove_cvref_t<decltype(a)>>) return std::tuple<>{};
+        else return std::tuple<const std::remove_cvref_t<decltype(a)>&>{a};
+    }(args)...);
+    return std::apply([&](const auto&... bindings) {
+        return [&]<class... Bs, class... Bindings>(const std::tuple<Bs...>& buffers, const Bindings&... bs) {
+            if constexpr (!check_evaluation<E, Bindings...>()) {
+                return failed_gradients<wrt_t<Vars...>, Bindings...>();
+            } else if constexpr (!check_gradient<E, wrt_t<Vars...>, Bindings...>()) {
+                return failed_gradients<wrt_t<Vars...>, Bindings...>();
+            } else {
+                return value_and_grad_into(vars, buffers, loss, bs...);
+            }
+        }(outs, bindings...);
+    }, bound);
+}
+}  // namespace detail
+
 /// The loss and its gradient with respect to each variable of `wrt(...)`, in one fused pass
 /// over the arrays bound to variables; scalars broadcast.
 ///
@@ -760,10 +876,21 @@ void evaluate_into(std::span<T> out, const E& e, const Bindings&... bindings) {
 ///                                          w = 0.5, b = 0.1, x = xs, y = ys);
 ///
 /// A gradient is a scalar for a variable bound to a number, a std::vector for one bound to
-/// an array. Arrays of different lengths throw std::invalid_argument.
+/// an array. Arrays of different lengths throw std::invalid_argument. With `into(x, dx)` among
+/// the arguments, the gradient by the array variable x is written into the caller's buffer dx
+/// and returned as a std::span over it: nothing is allocated (a buffer whose length is not the
+/// arrays' throws std::invalid_argument).
 template <class... Vars, class E, class... Bindings>
 auto value_and_grad(const E& loss, wrt_t<Vars...> vars, const Bindings&... bindings) {
-    if constexpr (!detail::check_evaluation<E, Bindings...>()) {
+    if constexpr ((detail::is_buffer<Bindings> || ...)) {
+        if constexpr (!detail::buffers_fit<wrt_t<Vars...>, Bindings...>::value) {
+            static_assert(detail::never<detail::readable<E>, Bindings...>,
+                          "ctgrad::into(x, buffer): x must be a wrt variable bound to an array");
+            return detail::failed_gradients<wrt_t<Vars...>, Bindings...>();
+        } else {
+            return detail::value_and_grad_with_buffers(loss, vars, bindings...);
+        }
+    } else if constexpr (!detail::check_evaluation<E, Bindings...>()) {
         return detail::failed_gradients<wrt_t<Vars...>, Bindings...>();
     } else if constexpr (!detail::check_gradient<E, wrt_t<Vars...>, Bindings...>()) {
         return detail::failed_gradients<wrt_t<Vars...>, Bindings...>();
