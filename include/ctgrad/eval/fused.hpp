@@ -147,16 +147,20 @@ CTGRAD_ALWAYS_INLINE constexpr element_context<P, Map> at_element(const Map& map
 }
 
 /// The placeholder standing for the k-th reduction in the outer function G.
-template <std::size_t K>
-inline constexpr fixed_string<5> slot_name = [] {
-    static_assert(K < 1000, "ctgrad: at most 1000 reductions in one loss");
+/// The name of the library's own variable number K of a kind: a first character `Mark` that no
+/// user writes (so no user variable is one of them), then three digits.
+template <char Mark, std::size_t K>
+inline constexpr fixed_string<5> internal_name = [] {
+    static_assert(K < 1000, "ctgrad: at most 1000 reductions in one loss, or variables in one hvp");
     fixed_string<5> s;
-    s.chars[0] = '\x01';  // a first character no user writes, so no user variable is a slot
+    s.chars[0] = Mark;
     s.chars[1] = static_cast<char>('0' + K / 100 % 10);
     s.chars[2] = static_cast<char>('0' + K / 10 % 10);
     s.chars[3] = static_cast<char>('0' + K % 10);
     return s;
 }();
+template <std::size_t K>
+inline constexpr fixed_string<5> slot_name = internal_name<'\x01', K>;
 template <std::size_t K>
 using slot = variable<slot_name<K>>;
 

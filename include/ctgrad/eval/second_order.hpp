@@ -14,8 +14,7 @@
 #include <ctgrad/diff/reverse.hpp>
 #include <ctgrad/eval/fused.hpp>
 
-#include <boost/hana/concat.hpp>
-#include <boost/hana/size.hpp>
+#include <boost/hana/tuple.hpp>
 
 #include <array>
 #include <cstddef>
@@ -37,10 +36,6 @@ struct value_grad_hessian {
 };
 
 namespace detail {
-
-/// The number of reductions of `E` (split_reductions' slots).
-template <class E>
-inline constexpr std::size_t reduction_count = decltype(boost::hana::size(split_reductions<0>(std::declval<const E&>()).second))::value;
 
 /// The outer function of output `E` whose slots start at `Offset`, and its reductions.
 template <std::size_t Offset, class E>
@@ -178,17 +173,7 @@ consteval bool check_second_order() {
 
 /// The direction of a Hessian-vector product, one variable per component.
 template <std::size_t K>
-inline constexpr fixed_string<5> direction_name = [] {
-    static_assert(K < 1000, "ctgrad::hvp: at most 1000 variables");
-    fixed_string<5> s;
-    s.chars[0] = '\x02';  // no user writes this character: no user variable is a direction
-    s.chars[1] = static_cast<char>('0' + K / 100 % 10);
-    s.chars[2] = static_cast<char>('0' + K / 10 % 10);
-    s.chars[3] = static_cast<char>('0' + K % 10);
-    return s;
-}();
-template <std::size_t K>
-using direction = variable<direction_name<K>>;
+using direction = variable<internal_name<'\x02', K>>;
 
 template <class F, class... Xs, std::size_t... J>
 constexpr auto directional_gradient(const F& f, std::index_sequence<J...>) {
