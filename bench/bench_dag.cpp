@@ -14,6 +14,10 @@
 //           written outside the sum (not counted against the targets)
 //   chain   s0 = x y + sin(x), s_{k+1} = sin(s_k) x + s_k y, depth 20, scalars x and y;
 //           there "hand" is a plain loop of the recurrence and the target is grad / value
+//   hessian second order: the logistic loss mean(log1p(exp(z)) - y z), z = w0 + w1 x1 + ... +
+//           w4 x4, 5 parameters, labels y in {0, 1}; besides hand, value and grad
+//           (value_and_grad) it has hess (ctgrad::value_grad_and_hessian: value, gradient and
+//           the 5 x 5 Hessian) and hvp (ctgrad::hvp: H v); the target is hess / value <= 6
 //   alloc   std::vector<double>(N): what allocating one array gradient costs
 #include "simd_width.hpp"
 
@@ -21,6 +25,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -74,6 +79,10 @@ const auto regress_hoisted_expr =
     -n_obs * ctgrad::log(sigma) - ctgrad::sum(ctgrad::pow(y - (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4), 2_c)) /
                                       (2_c * ctgrad::pow(sigma, 2_c));
 
+// Logistic regression (the Newton use case): 4 features x1..x4 and an intercept w0.
+const auto logit_z = w0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4;
+const auto logistic_expr = ctgrad::mean(ctgrad::log1p(ctgrad::exp(logit_z)) - y * logit_z);
+
 template <int K, class S>
 constexpr auto chain(const S& s) {
     if constexpr (K == 0) return s;
@@ -90,6 +99,7 @@ struct data_t {
     std::vector<double> nrm;  // normal, mean 0.3, sd 1.2: normal log-density
     std::vector<double> feat[P];  // uniform in [-1, 1): regression features
     std::vector<double> resp;     // y = sum_j wtrue_j x_j + 0.5 noise
+    std::vector<double> label;    // logistic: 1 with probability sigmoid(ztrue), features feat[1..4]
 };
 
 const data_t& data() {
@@ -111,6 +121,14 @@ const data_t& data() {
             for (int j = 0; j != P; ++j) r += wtrue[j] * d.feat[j][i];
             d.resp.push_back(r);
         }
+        // Drawn last, so that the data above is what it was before this case existed.
+        std::uniform_real_distribution<double> u01(0.0, 1.0);
+        const double ltrue[P] = {-0.25, 1.5, -2.0, 0.75, 1.0};
+        for (std::size_t i = 0; i != N; ++i) {
+            double z = ltrue[0];
+            for (int j = 1; j != P; ++j) z += ltrue[j] * d.feat[j][i];
+            d.label.push_back(u01(gen) < 1 / (1 + std::exp(-z)) ? 1.0 : 0.0);
+        }
         return d;
     }();
     return d;
@@ -120,6 +138,8 @@ const data_t& data() {
 constexpr double mu0 = 0.2, sigma0 = 1.1;
 constexpr double wv0[P] = {0.4, -0.9, 1.8, 0.3, -0.6};
 constexpr double cx0 = 0.7, cy0 = 0.45;  // chain
+constexpr double lw0[P] = {-0.1, 1.2, -1.6, 0.5, 0.8};     // logistic: w0 (intercept) .. w4
+constexpr double hv0[P] = {1.0, -0.5, 0.25, 2.0, -1.0};    // the direction of hvp
 
 // ---- hand-written function-only loops -------------------------------------------------
 //
@@ -216,6 +236,34 @@ double hand_regress(const data_t& d, const double* w, double s) {
     return -static_cast<double>(d.resp.size()) * std::log(s) - q / (2 * s * s);
 }
 
+// The logistic loss, value only. std::exp and std::log1p do not vectorise without -ffast-math,
+// so they are scalar calls; per block of 16 elements the loop computes the 16 z (vectorised),
+// then the 16 exp, then the 16 log1p, into 16 partial sums. Written per element instead
+// (log1p(exp(z)) in one expression) the same calls took about 1.8x as long with g++ 12 -O3:
+// each log1p waits for its exp, and calls of independent elements overlap less.
+double hand_logistic(const data_t& d, const double* w) {
+    const double *f1 = d.feat[1].data(), *f2 = d.feat[2].data(), *f3 = d.feat[3].data(), *f4 = d.feat[4].data(),
+                 *yp = d.label.data();
+    const double a0 = w[0], a1 = w[1], a2 = w[2], a3 = w[3], a4 = w[4];
+    const std::size_t n = d.label.size();
+    constexpr int B = 16;
+    double s[B] = {};
+    std::size_t i = 0;
+    for (; i + B <= n; i += B) {
+        double z[B], e[B];
+        for (int j = 0; j != B; ++j) z[j] = a0 + a1 * f1[i + j] + a2 * f2[i + j] + a3 * f3[i + j] + a4 * f4[i + j];
+        for (int j = 0; j != B; ++j) e[j] = std::exp(z[j]);
+        for (int j = 0; j != B; ++j) s[j] += std::log1p(e[j]) - yp[i + j] * z[j];
+    }
+    double a = 0;
+    for (; i != n; ++i) {
+        const double z = a0 + a1 * f1[i] + a2 * f2[i] + a3 * f3[i] + a4 * f4[i];
+        a += std::log1p(std::exp(z)) - yp[i] * z;
+    }
+    for (double v : s) a += v;
+    return a / static_cast<double>(n);
+}
+
 double hand_chain(double xv, double yv) {
     double s = xv * yv + std::sin(xv);
     for (int k = 0; k != chain_depth; ++k) s = std::sin(s) * xv + s * yv;
@@ -268,6 +316,25 @@ auto ct_grad_regress_h(const data_t& d, const double* w, double s) {
                                   x0 = d.feat[0], x1 = d.feat[1], x2 = d.feat[2], x3 = d.feat[3], x4 = d.feat[4],
                                   w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], sigma = s,
                                   n_obs = static_cast<double>(d.resp.size()));
+}
+
+double ct_value_logistic(const data_t& d, const double* w) {
+    return ctgrad::evaluate(logistic_expr, y = d.label, x1 = d.feat[1], x2 = d.feat[2], x3 = d.feat[3], x4 = d.feat[4],
+                            w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4]);
+}
+auto ct_grad_logistic(const data_t& d, const double* w) {
+    return ctgrad::value_and_grad(logistic_expr, ctgrad::wrt(w0, w1, w2, w3, w4), y = d.label, x1 = d.feat[1],
+                                  x2 = d.feat[2], x3 = d.feat[3], x4 = d.feat[4], w0 = w[0], w1 = w[1], w2 = w[2],
+                                  w3 = w[3], w4 = w[4]);
+}
+auto ct_hess_logistic(const data_t& d, const double* w) {
+    return ctgrad::value_grad_and_hessian(logistic_expr, ctgrad::wrt(w0, w1, w2, w3, w4), y = d.label, x1 = d.feat[1],
+                                          x2 = d.feat[2], x3 = d.feat[3], x4 = d.feat[4], w0 = w[0], w1 = w[1],
+                                          w2 = w[2], w3 = w[3], w4 = w[4]);
+}
+auto ct_hvp_logistic(const data_t& d, const double* w, const std::array<double, P>& v) {
+    return ctgrad::hvp(logistic_expr, ctgrad::wrt(w0, w1, w2, w3, w4), v, y = d.label, x1 = d.feat[1], x2 = d.feat[2],
+                       x3 = d.feat[3], x4 = d.feat[4], w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4]);
 }
 
 double ct_value_chain(double xv, double yv) { return chain_expr(x = xv, y = yv); }
@@ -358,6 +425,50 @@ void check_all() {
         const double h[P] = {h0, h1, h2, h3, h4};
         for (int j = 0; j != P; ++j) require("regress (hoisted): d/dw", h[j], dw[j]);
         require("regress (hoisted): d/dsigma", hs, ds);
+    }
+    {  // logistic regression: value, gradient mean((s - y) x_j) and Hessian mean(s (1 - s) x_j x_k),
+       // s = sigmoid(z), x_0 = 1
+        long double v = 0, g[P] = {}, hs[P][P] = {};
+        for (std::size_t i = 0; i != N; ++i) {
+            long double xi[P] = {1.0L};
+            for (int j = 1; j != P; ++j) xi[j] = d.feat[j][i];
+            long double z = 0;
+            for (int j = 0; j != P; ++j) z += lw0[j] * xi[j];
+            const long double s = 1 / (1 + std::exp(-z)), yi = d.label[i];
+            v += std::log1p(std::exp(z)) - yi * z;
+            for (int j = 0; j != P; ++j) {
+                g[j] += (s - yi) * xi[j];
+                for (int k = 0; k != P; ++k) hs[j][k] += s * (1 - s) * xi[j] * xi[k];
+            }
+        }
+        const long double n = N;
+        v /= n;
+        for (int j = 0; j != P; ++j) {
+            g[j] /= n;
+            for (int k = 0; k != P; ++k) hs[j][k] /= n;
+        }
+        require("hessian: hand", hand_logistic(d, lw0), v);
+        require("hessian: ctgrad value", ct_value_logistic(d, lw0), v);
+        const auto [cv, g0, g1, g2, g3, g4] = ct_grad_logistic(d, lw0);
+        require("hessian: ctgrad value_and_grad", cv, v);
+        const double cg[P] = {g0, g1, g2, g3, g4};
+        for (int j = 0; j != P; ++j) require("hessian: value_and_grad d/dw", cg[j], g[j]);
+        const auto r = ct_hess_logistic(d, lw0);
+        require("hessian: value_grad_and_hessian value", r.value, v);
+        for (int j = 0; j != P; ++j) {
+            require("hessian: value_grad_and_hessian gradient", r.gradient[static_cast<std::size_t>(j)], g[j]);
+            for (int k = 0; k != P; ++k)
+                require("hessian: value_grad_and_hessian Hessian",
+                        r.hessian[static_cast<std::size_t>(j)][static_cast<std::size_t>(k)], hs[j][k]);
+        }
+        std::array<double, P> dir{};
+        for (int j = 0; j != P; ++j) dir[static_cast<std::size_t>(j)] = hv0[j];
+        const auto hv = ct_hvp_logistic(d, lw0, dir);
+        for (int j = 0; j != P; ++j) {
+            long double want = 0;
+            for (int k = 0; k != P; ++k) want += hs[j][k] * hv0[k];
+            require("hessian: hvp", hv[static_cast<std::size_t>(j)], want);
+        }
     }
     {  // chain: value against the plain recurrence, gradient against central differences
         const double v = hand_chain(cx0, cy0);
@@ -546,6 +657,52 @@ void bm_chain_grad(benchmark::State& st) {
     }
 }
 
+void bm_logistic_hand(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {lw0[0], lw0[1], lw0[2], lw0[3], lw0[4]};
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(hand_logistic(d, w));
+    }
+}
+void bm_logistic_value(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {lw0[0], lw0[1], lw0[2], lw0[3], lw0[4]};
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(ct_value_logistic(d, w));
+    }
+}
+void bm_logistic_grad(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {lw0[0], lw0[1], lw0[2], lw0[3], lw0[4]};
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        auto r = ct_grad_logistic(d, w);
+        benchmark::DoNotOptimize(r);
+    }
+}
+void bm_logistic_hess(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {lw0[0], lw0[1], lw0[2], lw0[3], lw0[4]};
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        auto r = ct_hess_logistic(d, w);
+        benchmark::DoNotOptimize(r);
+    }
+}
+void bm_logistic_hvp(benchmark::State& st) {
+    const data_t& d = data();
+    double w[P] = {lw0[0], lw0[1], lw0[2], lw0[3], lw0[4]};
+    std::array<double, P> v{hv0[0], hv0[1], hv0[2], hv0[3], hv0[4]};
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(v);
+        auto r = ct_hvp_logistic(d, w, v);
+        benchmark::DoNotOptimize(r);
+    }
+}
+
 void bm_alloc(benchmark::State& st) {
     for (auto _ : st) {
         std::vector<double> v(N, 0.0);
@@ -573,6 +730,8 @@ int main(int argc, char** argv) {
         {"normal_hoisted/grad", bm_normal_h_grad}, {"regress_hoisted/hand", bm_regress_hand},
         {"regress_hoisted/value", bm_regress_h_value}, {"regress_hoisted/grad", bm_regress_h_grad},
         {"chain/hand", bm_chain_hand},     {"chain/value", bm_chain_value},     {"chain/grad", bm_chain_grad},
+        {"hessian/hand", bm_logistic_hand}, {"hessian/value", bm_logistic_value}, {"hessian/grad", bm_logistic_grad},
+        {"hessian/hess", bm_logistic_hess}, {"hessian/hvp", bm_logistic_hvp},
         {"alloc/hand", bm_alloc},
     };
     for (const entry& e : cases) benchmark::RegisterBenchmark(e.name, e.fn)->UseRealTime();
