@@ -55,7 +55,8 @@ inline constexpr bool passes_adjoint = (is_unary<N> || is_binary<N>) && !is_redu
 template <class List, std::size_t I> struct parent_uses;
 template <class... Es, std::size_t I>
 struct parent_uses<typelist<Es...>, I> {
-    static consteval std::size_t count() {
+    /// With `counting`, the number of uses; else use number k.
+    static consteval std::size_t scan(std::size_t k, bool counting) {
         constexpr bool passes[] = {passes_adjoint<typename Es::node>..., false};
         constexpr bool binary_node[] = {is_binary<typename Es::node>..., false};
         constexpr std::size_t as[] = {std::size_t(Es::a)..., 0};
@@ -63,23 +64,16 @@ struct parent_uses<typelist<Es...>, I> {
         std::size_t n = 0;
         for (std::size_t j = I + 1; j < sizeof...(Es); ++j) {
             if (!passes[j]) continue;
-            n += as[j] == I;
-            n += binary_node[j] && bs[j] == I;
+            for (std::size_t side = 0; side != 2; ++side) {
+                if ((side == 0 ? as[j] : bs[j]) != I || (side == 1 && !binary_node[j])) continue;
+                if (!counting && n == k) return 2 * j + side;
+                ++n;
+            }
         }
-        return n;
+        return counting ? n : 0;
     }
-    static consteval std::size_t use(std::size_t k) {
-        constexpr bool passes[] = {passes_adjoint<typename Es::node>..., false};
-        constexpr bool binary_node[] = {is_binary<typename Es::node>..., false};
-        constexpr std::size_t as[] = {std::size_t(Es::a)..., 0};
-        constexpr std::size_t bs[] = {std::size_t(Es::b)..., 0};
-        for (std::size_t j = I + 1; j < sizeof...(Es); ++j) {
-            if (!passes[j]) continue;
-            if (as[j] == I && k-- == 0) return 2 * j;
-            if (binary_node[j] && bs[j] == I && k-- == 0) return 2 * j + 1;
-        }
-        return 0;
-    }
+    static consteval std::size_t count() { return scan(0, true); }
+    static consteval std::size_t use(std::size_t k) { return scan(k, false); }
 };
 
 /// The local partial of the node `N` by its operand on `Side`, as an expression of the node's
