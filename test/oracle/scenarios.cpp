@@ -62,7 +62,10 @@ ctgrad::basic_tensor<T> vec(bool requires_grad = true) {
 }
 
 /// A positive vector, for log / sqrt / pow 0.5.
-Tensor pos(bool requires_grad = true) { return ctgrad::tensor({0.25, 1.0, 4.0}, {.requires_grad = requires_grad}); }
+template <class T = float>
+ctgrad::basic_tensor<T> pos(bool requires_grad = true) {
+    return ctgrad::tensor<T>({0.25, 1.0, 4.0}, {.requires_grad = requires_grad});
+}
 
 /// y = op(x); y.sum().backward(); prints y, its grad_fn name and x.grad.
 template <class MakeX, class Op>
@@ -1287,6 +1290,510 @@ void edge_sigmoid_tails() {
 }
 
 // ---------------------------------------------------------------------------
+// Inverse trigonometric, hyperbolic and special functions
+// ---------------------------------------------------------------------------
+/// A vector inside (-1, 1), for asin / acos / atanh.
+template <class T = float>
+ctgrad::basic_tensor<T> mid(bool requires_grad = true) {
+    return ctgrad::tensor<T>({0.5, -0.25, 0.9}, {.requires_grad = requires_grad});
+}
+
+/// A vector above 1, for acosh.
+template <class T = float>
+ctgrad::basic_tensor<T> above1(bool requires_grad = true) {
+    return ctgrad::tensor<T>({1.5, 2.0, 4.0}, {.requires_grad = requires_grad});
+}
+
+Tensor mid_default() { return mid(); }
+Tensor above1_default() { return above1(); }
+
+/// z = op(x, y); z.sum().backward(); prints z, its grad_fn name, x.grad and y.grad.
+template <class T, class Op>
+void binary_grad(const ctgrad::basic_tensor<T>& x, const ctgrad::basic_tensor<T>& y, Op op) {
+    ctgrad::basic_tensor<T> z = op(x, y);
+    print(z);
+    print(fn_name(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+}
+
+/// Items to 15 significant digits: torch's kernels (SLEEF's acos, its erf and log10 backward
+/// formulas) and the standard library's may differ in the last bit of a double.
+void print_g15(std::initializer_list<double> values) {
+    const char* sep = "";
+    for (double v : values) {
+        std::printf("%s%.15g", sep, v);
+        sep = " ";
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+}
+
+/// unary_grad on a given x, then the sums of the value and of the gradient as items.
+template <class T, class Op>
+void unary_grad_item(const ctgrad::basic_tensor<T>& x, Op op) {
+    ctgrad::basic_tensor<T> y = op(x);
+    print(y);
+    print(fn_name(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+    print_g15({y.sum().item(), x.grad().sum().item()});
+}
+
+/// A user's op, the twin of torch.nn.functional.softplus (below its threshold 20).
+struct softplus_op : ctgrad::function_op<"softplus"> {
+    template <class T> static T value(T a) {
+        using std::exp;
+        using std::log1p;
+        return log1p(exp(a));
+    }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return ctgrad::sigmoid(a); }
+};
+
+void grad_atan() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::atan(x); }); }
+void grad_asin() { unary_grad(mid_default, [](const Tensor& x) { return ctgrad::asin(x); }); }
+void grad_acos() { unary_grad(mid_default, [](const Tensor& x) { return ctgrad::acos(x); }); }
+void grad_sinh() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::sinh(x); }); }
+void grad_cosh() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::cosh(x); }); }
+void grad_asinh() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::asinh(x); }); }
+void grad_acosh() { unary_grad(above1_default, [](const Tensor& x) { return ctgrad::acosh(x); }); }
+void grad_atanh() { unary_grad(mid_default, [](const Tensor& x) { return ctgrad::atanh(x); }); }
+void grad_erf() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::erf(x); }); }
+void grad_erfc() { unary_grad(vec_default, [](const Tensor& x) { return ctgrad::erfc(x); }); }
+void grad_log2() { unary_grad(pos_default, [](const Tensor& x) { return ctgrad::log2(x); }); }
+void grad_log10() { unary_grad(pos_default, [](const Tensor& x) { return ctgrad::log10(x); }); }
+
+void float64_special_unary() {
+    unary_grad_item(vec<double>(), [](const DoubleTensor& x) { return ctgrad::atan(x); });
+    unary_grad_item(mid<double>(), [](const DoubleTensor& x) { return ctgrad::asin(x); });
+    unary_grad_item(mid<double>(), [](const DoubleTensor& x) { return ctgrad::acos(x); });
+    unary_grad_item(vec<double>(), [](const DoubleTensor& x) { return ctgrad::sinh(x); });
+    unary_grad_item(vec<double>(), [](const DoubleTensor& x) { return ctgrad::cosh(x); });
+    unary_grad_item(vec<double>(), [](const DoubleTensor& x) { return ctgrad::asinh(x); });
+    unary_grad_item(above1<double>(), [](const DoubleTensor& x) { return ctgrad::acosh(x); });
+    unary_grad_item(mid<double>(), [](const DoubleTensor& x) { return ctgrad::atanh(x); });
+    unary_grad_item(vec<double>(), [](const DoubleTensor& x) { return ctgrad::erf(x); });
+    unary_grad_item(vec<double>(), [](const DoubleTensor& x) { return ctgrad::erfc(x); });
+    unary_grad_item(pos<double>(), [](const DoubleTensor& x) { return ctgrad::log2(x); });
+    unary_grad_item(pos<double>(), [](const DoubleTensor& x) { return ctgrad::log10(x); });
+}
+
+void grad_atan2() {
+    print("# atan2(y, x): the angle of the point (x, y)");
+    Tensor y = vec();
+    Tensor x = ctgrad::tensor({4.0, -5.0, 8.0}, {.requires_grad = true});
+    binary_grad(y, x, [](const Tensor& a, const Tensor& b) { return ctgrad::atan2(a, b); });
+}
+
+void grad_hypot() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, -5.0, 8.0}, {.requires_grad = true});
+    binary_grad(x, y, [](const Tensor& a, const Tensor& b) { return ctgrad::hypot(a, b); });
+}
+
+void grad_maximum() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({1.0, -1.0, 3.0}, {.requires_grad = true});
+    binary_grad(x, y, [](const Tensor& a, const Tensor& b) { return ctgrad::maximum(a, b); });
+    print("# torch.max of two tensors is torch.maximum");
+    Tensor u = vec();
+    Tensor v = ctgrad::tensor({1.0, -1.0, 3.0}, {.requires_grad = true});
+    binary_grad(u, v, [](const Tensor& a, const Tensor& b) { return ctgrad::max(a, b); });
+}
+
+void grad_minimum() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({1.0, -1.0, 3.0}, {.requires_grad = true});
+    binary_grad(x, y, [](const Tensor& a, const Tensor& b) { return ctgrad::minimum(a, b); });
+    print("# torch.min of two tensors is torch.minimum");
+    Tensor u = vec();
+    Tensor v = ctgrad::tensor({1.0, -1.0, 3.0}, {.requires_grad = true});
+    binary_grad(u, v, [](const Tensor& a, const Tensor& b) { return ctgrad::min(a, b); });
+}
+
+void grad_clamp() {
+    Tensor x = ctgrad::tensor({-3.0, -0.5, 0.25, 1.5, 4.0}, {.requires_grad = true});
+    Tensor y = ctgrad::clamp(x, -1.0, 2.0);
+    print(y);
+    print(fn_name(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({-3.0, -0.5, 0.25, 1.5, 4.0}, {.requires_grad = true});
+    Tensor v = ctgrad::clamp_min(u, 0.0);
+    print(v);
+    print(fn_name(v.grad_fn()));
+    v.sum().backward();
+    print(u.grad());
+    Tensor w = ctgrad::tensor({-3.0, -0.5, 0.25, 1.5, 4.0}, {.requires_grad = true});
+    Tensor m = ctgrad::clamp_max(w, 1.0);
+    print(m);
+    print(fn_name(m.grad_fn()));
+    m.sum().backward();
+    print(w.grad());
+}
+
+template <class Op>
+void special_binary_f64(Op op) {
+    DoubleTensor x = ctgrad::tensor<double>({0.1, 0.7, -1.3}, {.requires_grad = true});
+    DoubleTensor y = ctgrad::tensor<double>({0.3, -0.2, -1.3}, {.requires_grad = true});
+    DoubleTensor z = op(x, y);
+    print(z);
+    print(fn_name(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+    print_g15({z.sum().item(), x.grad().sum().item(), y.grad().sum().item()});
+}
+
+void float64_special_binary() {
+    special_binary_f64([](const DoubleTensor& a, const DoubleTensor& b) { return ctgrad::atan2(a, b); });
+    special_binary_f64([](const DoubleTensor& a, const DoubleTensor& b) { return ctgrad::hypot(a, b); });
+    special_binary_f64([](const DoubleTensor& a, const DoubleTensor& b) { return ctgrad::maximum(a, b); });
+    special_binary_f64([](const DoubleTensor& a, const DoubleTensor& b) { return ctgrad::minimum(a, b); });
+    DoubleTensor c = ctgrad::tensor<double>({0.1, 0.7, -1.3, 0.5}, {.requires_grad = true});
+    DoubleTensor d = ctgrad::clamp(c, -1.0, 0.5);
+    print(d);
+    print(fn_name(d.grad_fn()));
+    d.sum().backward();
+    print(c.grad());
+}
+
+void grad_fn_names_special() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    const auto show = [](const Tensor& t) { print(fn_name(t.grad_fn())); };
+    show(ctgrad::atan(x));
+    show(ctgrad::asin(x));
+    show(ctgrad::acos(x));
+    show(ctgrad::sinh(x));
+    show(ctgrad::cosh(x));
+    show(ctgrad::asinh(x));
+    show(ctgrad::acosh(x));
+    show(ctgrad::atanh(x));
+    show(ctgrad::erf(x));
+    show(ctgrad::erfc(x));
+    show(ctgrad::log2(x));
+    show(ctgrad::log10(x));
+    show(ctgrad::atan2(x, y));
+    show(ctgrad::hypot(x, y));
+    show(ctgrad::maximum(x, y));
+    show(ctgrad::minimum(x, y));
+    show(ctgrad::max(x, y));
+    show(ctgrad::min(x, y));
+    show(ctgrad::clamp_min(x, 0.0));
+    show(ctgrad::clamp_max(x, 1.0));
+    show(ctgrad::clamp(x, 0.0, 1.0));
+    show(ctgrad::apply<softplus_op>(x));
+}
+
+void next_functions_special() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, 5.0, 6.0}, {.requires_grad = true});
+    Tensor c = ctgrad::tensor({1.0, 1.0, 1.0});
+    print("# clamp with two number bounds is one node, ClampBackward1, with one edge");
+    print(next_fns(ctgrad::clamp(x, 0.0, 1.0).grad_fn()));
+    print(next_fns(ctgrad::clamp_min(x, 2.0).grad_fn()));
+    print(next_fns(ctgrad::clamp_max(x, 2.0).grad_fn()));
+    print(next_fns(ctgrad::clamp(x * 2.0, -1.0, 1.0).grad_fn()));
+    print(next_fns((ctgrad::clamp_min(x, 2.0) * 3.0).grad_fn()));
+    print(next_fns(ctgrad::maximum(x, y).grad_fn()));
+    print(next_fns(ctgrad::minimum(c, x).grad_fn()));
+    print(next_fns(ctgrad::atan2(x, c).grad_fn()));
+    print(next_fns(ctgrad::hypot(ctgrad::exp(x), y).grad_fn()));
+    print(next_fns(ctgrad::atan(ctgrad::erf(x)).grad_fn()));
+}
+
+// ---------------------------------------------------------------------------
+// The special functions at their edges
+// ---------------------------------------------------------------------------
+void edge_maximum_tie_nan() {
+    print("# at a tie each operand gets half the gradient");
+    Tensor x = ctgrad::tensor({1.0, 2.0, -3.0, 0.0}, {.requires_grad = true});
+    Tensor y = ctgrad::tensor({1.0, 1.0, -3.0, -0.0}, {.requires_grad = true});
+    Tensor z = ctgrad::maximum(x, y);
+    print(z);
+    z.backward(ctgrad::tensor({1.0, 1.0, 3.0, 5.0}));
+    print(x.grad());
+    print(y.grad());
+    Tensor u = ctgrad::tensor({1.0, 2.0, -3.0, 0.0}, {.requires_grad = true});
+    Tensor v = ctgrad::tensor({1.0, 1.0, -3.0, -0.0}, {.requires_grad = true});
+    Tensor w = ctgrad::minimum(u, v);
+    print(w);
+    w.backward(ctgrad::tensor({1.0, 1.0, 3.0, 5.0}));
+    print(u.grad());
+    print(v.grad());
+    print("# nan wins, and both operands get the whole gradient");
+    Tensor a = ctgrad::tensor({nan, 1.0, nan, 2.0}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor({1.0, nan, nan, 1.0}, {.requires_grad = true});
+    Tensor m = ctgrad::maximum(a, b);
+    print(m);
+    m.sum().backward();
+    print(a.grad());
+    print(b.grad());
+    Tensor p = ctgrad::tensor({nan, 1.0, nan, 2.0}, {.requires_grad = true});
+    Tensor q = ctgrad::tensor({1.0, nan, nan, 1.0}, {.requires_grad = true});
+    Tensor n = ctgrad::minimum(p, q);
+    print(n);
+    n.sum().backward();
+    print(p.grad());
+    print(q.grad());
+    print("# float64, and a tensor with itself");
+    DoubleTensor r = ctgrad::tensor<double>({0.5, nan, 2.0}, {.requires_grad = true});
+    DoubleTensor s = ctgrad::tensor<double>({0.5, 0.5, 3.0}, {.requires_grad = true});
+    (ctgrad::maximum(r, s) + ctgrad::minimum(r, s)).sum().backward();
+    print(r.grad());
+    print(s.grad());
+    Tensor t = vec();
+    ctgrad::maximum(t, t).sum().backward();
+    print(t.grad());
+}
+
+void edge_clamp_bounds() {
+    print("# the bounds are included; nan stays nan with the gradient 0");
+    Tensor x = ctgrad::tensor({nan, -1.0, 0.5, 1.0, 2.0, 3.0}, {.requires_grad = true});
+    Tensor y = ctgrad::clamp(x, 0.5, 2.0);
+    print(y);
+    y.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({nan, -1.0, 0.5, 1.0, 2.0, 3.0}, {.requires_grad = true});
+    Tensor v = ctgrad::clamp_min(u, 0.5);
+    print(v);
+    v.sum().backward();
+    print(u.grad());
+    Tensor w = ctgrad::tensor({nan, -1.0, 0.5, 1.0, 2.0, 3.0}, {.requires_grad = true});
+    Tensor m = ctgrad::clamp_max(w, 2.0);
+    print(m);
+    m.sum().backward();
+    print(w.grad());
+    print("# lo > hi: every value is hi, and nothing passes");
+    Tensor a = ctgrad::tensor({nan, -1.0, 0.5, 1.0, 2.0, 3.0}, {.requires_grad = true});
+    Tensor b = ctgrad::clamp(a, 2.0, 0.5);
+    print(b);
+    b.sum().backward();
+    print(a.grad());
+    print("# lo == hi");
+    Tensor c = ctgrad::tensor({0.0, 1.0, 2.0}, {.requires_grad = true});
+    Tensor d = ctgrad::clamp(c, 1.0, 1.0);
+    print(d);
+    d.sum().backward();
+    print(c.grad());
+    print("# float64, infinite inputs");
+    DoubleTensor e = ctgrad::tensor<double>({-inf, 0.5, inf, nan}, {.requires_grad = true});
+    DoubleTensor f = ctgrad::clamp(e, -1.0, 1.0);
+    print(f);
+    f.backward(ctgrad::tensor<double>({2.0, 3.0, 4.0, 5.0}));
+    print(e.grad());
+}
+
+void edge_hypot_origin() {
+    print("# at (0, 0) the gradient is 0/0: nan");
+    Tensor x = ctgrad::tensor({0.0, 0.0, -0.0, 3.0}, {.requires_grad = true});
+    Tensor y = ctgrad::tensor({0.0, 3.0, 0.0, -4.0}, {.requires_grad = true});
+    Tensor h = ctgrad::hypot(x, y);
+    print(h);
+    h.sum().backward();
+    print(x.grad());
+    print(y.grad());
+    print("# no overflow of the squares");
+    Tensor a = ctgrad::tensor({3e30, 1e-30}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor({4e30, 1e-30}, {.requires_grad = true});
+    Tensor r = ctgrad::hypot(a, b);
+    print(r);
+    r.sum().backward();
+    print(a.grad());
+    print(b.grad());
+    DoubleTensor p = ctgrad::tensor<double>({0.0, 3e300}, {.requires_grad = true});
+    DoubleTensor q = ctgrad::tensor<double>({0.0, 4e300}, {.requires_grad = true});
+    DoubleTensor s = ctgrad::hypot(p, q);
+    print(s);
+    s.sum().backward();
+    print(p.grad());
+    print(q.grad());
+}
+
+void edge_atan2_quadrants() {
+    print("# the four quadrants, then the axes and the origin");
+    Tensor y = ctgrad::tensor({1.0, 1.0, -1.0, -1.0, 0.0, 2.0, 0.0, -2.0, 0.0}, {.requires_grad = true});
+    Tensor x = ctgrad::tensor({1.0, -1.0, -1.0, 1.0, 2.0, 0.0, -2.0, 0.0, 0.0}, {.requires_grad = true});
+    Tensor a = ctgrad::atan2(y, x);
+    print(a);
+    a.sum().backward();
+    print(y.grad());
+    print(x.grad());
+    print("# signed zeros pick the branch");
+    DoubleTensor u = ctgrad::tensor<double>({0.0, -0.0, 0.0, -0.0}, {.requires_grad = true});
+    DoubleTensor v = ctgrad::tensor<double>({0.0, 0.0, -0.0, -0.0}, {.requires_grad = true});
+    DoubleTensor b = ctgrad::atan2(u, v);
+    print(b);
+    print(b.sum().item());
+    b.sum().backward();
+    print(u.grad());
+    print(v.grad());
+    print("# float64 on the negative x axis");
+    DoubleTensor p = ctgrad::tensor<double>({1e-300, -1e-300, 0.0}, {.requires_grad = true});
+    DoubleTensor q = ctgrad::tensor<double>({-1.0, -1.0, -1.0}, {.requires_grad = true});
+    DoubleTensor c = ctgrad::atan2(p, q);
+    print(c);
+    c.sum().backward();
+    print(p.grad());
+    print(q.grad());
+}
+
+void edge_domain_nan() {
+    print("# outside the domain the value is nan; at the ends of it +-inf");
+    Tensor x = ctgrad::tensor({-2.0, -1.0, 1.0, 2.0, nan}, {.requires_grad = true});
+    Tensor a = ctgrad::asin(x);
+    print(a);
+    a.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({-2.0, -1.0, 1.0, 2.0}, {.requires_grad = true});
+    Tensor b = ctgrad::acos(u);
+    print(b);
+    b.sum().backward();
+    print(u.grad());
+    Tensor v = ctgrad::tensor({0.5, -1.0, 1.0, 1.5}, {.requires_grad = true});
+    Tensor c = ctgrad::acosh(v);
+    print(c);
+    c.sum().backward();
+    print(v.grad());
+    Tensor w = ctgrad::tensor({-1.5, -1.0, 1.0, 1.5}, {.requires_grad = true});
+    Tensor d = ctgrad::atanh(w);
+    print(d);
+    d.sum().backward();
+    print(w.grad());
+    print("# log2 and log10 at 0 and below");
+    Tensor p = ctgrad::tensor({0.0, -1.0, 8.0}, {.requires_grad = true});
+    Tensor e = ctgrad::log2(p);
+    print(e);
+    e.sum().backward();
+    print(p.grad());
+    Tensor q = ctgrad::tensor({0.0, -1.0, 1000.0}, {.requires_grad = true});
+    Tensor f = ctgrad::log10(q);
+    print(f);
+    f.sum().backward();
+    print(q.grad());
+    print("# float64");
+    DoubleTensor r = ctgrad::tensor<double>({1.0, 1.0 + 1e-12, 0.999}, {.requires_grad = true});
+    DoubleTensor g = ctgrad::acosh(r);
+    print(g);
+    g.sum().backward();
+    print(r.grad());
+    DoubleTensor s = ctgrad::tensor<double>({1.0, 1.0 - 1e-12, 2.0}, {.requires_grad = true});
+    DoubleTensor h = ctgrad::atanh(s) + ctgrad::asin(s);
+    print(h);
+    h.sum().backward();
+    print(s.grad());
+}
+
+void edge_erf_tails() {
+    print("# erf saturates at +-1, erfc reaches 2 and underflows to 0; exp(-x*x) underflows");
+    Tensor x = ctgrad::tensor({-10.0, -5.0, 5.0, 10.0, 30.0}, {.requires_grad = true});
+    Tensor e = ctgrad::erf(x);
+    print(e);
+    e.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({-10.0, -5.0, 5.0, 9.0, 30.0}, {.requires_grad = true});
+    Tensor c = ctgrad::erfc(u);
+    print(c);
+    c.sum().backward();
+    print(u.grad());
+    DoubleTensor d = ctgrad::tensor<double>({-30.0, 5.0, 10.0, 26.0, 30.0}, {.requires_grad = true});
+    DoubleTensor f = ctgrad::erfc(d);
+    print(f);
+    f.sum().backward();
+    print(d.grad());
+    print(ctgrad::erfc(ctgrad::tensor<double>(10.0)).item(), ctgrad::erf(ctgrad::tensor(0.5)).item());
+}
+
+void edge_sinh_cosh_overflow() {
+    print("# sinh and cosh overflow to +-inf, with infinite gradients");
+    Tensor x = ctgrad::tensor({-90.0, -89.0, 0.0, 89.0, 90.0}, {.requires_grad = true});
+    Tensor s = ctgrad::sinh(x);
+    print(s);
+    s.sum().backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({-90.0, -89.0, 0.0, 89.0, 90.0}, {.requires_grad = true});
+    Tensor c = ctgrad::cosh(u);
+    print(c);
+    c.sum().backward();
+    print(u.grad());
+    print("# atan and asinh at large |x|");
+    Tensor v = ctgrad::tensor({-1e20, 1e20, 1e-20}, {.requires_grad = true});
+    Tensor a = ctgrad::atan(v) + ctgrad::asinh(v);
+    print(a);
+    a.sum().backward();
+    print(v.grad());
+}
+
+// ---------------------------------------------------------------------------
+// Statements mixing them, and a user's op
+// ---------------------------------------------------------------------------
+void chain_special_mixed() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, -5.0, 8.0}, {.requires_grad = true});
+    Tensor z = ctgrad::atan2(x, y) * ctgrad::erf(x) + ctgrad::hypot(x, y);
+    print(z);
+    print(fn_name(z.grad_fn()), next_fns(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+    Tensor u = ctgrad::tensor({0.3, -0.8, 1.7}, {.requires_grad = true});
+    Tensor v = ctgrad::clamp(ctgrad::sinh(u), -0.5, 2.0) * ctgrad::maximum(ctgrad::log2(u * u), ctgrad::atan(u)) -
+               ctgrad::acosh(u * u + 1.5);
+    print(v);
+    print(fn_name(v.grad_fn()), next_fns(v.grad_fn()));
+    v.sum().backward();
+    print(u.grad());
+    print("# float64");
+    DoubleTensor a = ctgrad::tensor<double>({0.1, 0.7, -1.3}, {.requires_grad = true});
+    DoubleTensor b = ctgrad::tensor<double>({0.3, -0.2, 2.5}, {.requires_grad = true});
+    DoubleTensor c = ctgrad::atan2(a, b) * ctgrad::erfc(a) + ctgrad::hypot(a, b) / ctgrad::cosh(ctgrad::minimum(a, b));
+    print(c);
+    c.sum().backward();
+    print(a.grad());
+    print(b.grad());
+    print_g15({c.sum().item(), a.grad().sum().item(), b.grad().sum().item()});
+}
+
+void apply_softplus() {
+    print("# a user's op: softplus(a) = log1p(exp(a)), d/da = sigmoid(a)");
+    Tensor x = vec();
+    Tensor y = ctgrad::apply<softplus_op>(x);
+    print(y);
+    print(fn_name(y.grad_fn()), next_fns(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+    DoubleTensor u = ctgrad::tensor<double>({-20.0, -1.0, 0.0, 1.0, 15.0}, {.requires_grad = true});
+    DoubleTensor v = ctgrad::apply<softplus_op>(u);
+    print(v);
+    v.sum().backward();
+    print(u.grad());
+    print(v.sum().item());
+}
+
+void apply_softplus_chain() {
+    Tensor x = vec();
+    Tensor y = ctgrad::tensor({4.0, -5.0, 8.0}, {.requires_grad = true});
+    Tensor z = ctgrad::apply<softplus_op>(ctgrad::atan2(x, y)) * ctgrad::clamp(y, -1.0, 6.0) +
+               ctgrad::maximum(ctgrad::apply<softplus_op>(x), ctgrad::erf(y));
+    print(z);
+    print(fn_name(z.grad_fn()), next_fns(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(y.grad());
+    print("# the op's result kept and reused");
+    Tensor s = ctgrad::apply<softplus_op>(x * 2.0);
+    Tensor t = ctgrad::hypot(s, y) - ctgrad::clamp_min(s, 1.0);
+    print(t);
+    print(fn_name(s.grad_fn()), next_fns(s.grad_fn()));
+    print(fn_name(t.grad_fn()), next_fns(t.grad_fn()));
+    t.sum().backward();
+    print(x.grad());
+    print(y.grad());
+}
+
+// ---------------------------------------------------------------------------
 struct scenario {
     const char* name;
     void (*run)();
@@ -1391,6 +1898,37 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(edge_div_tiny),
     CTGRAD_SCENARIO(edge_relu_mask),
     CTGRAD_SCENARIO(edge_sigmoid_tails),
+    CTGRAD_SCENARIO(grad_atan),
+    CTGRAD_SCENARIO(grad_asin),
+    CTGRAD_SCENARIO(grad_acos),
+    CTGRAD_SCENARIO(grad_sinh),
+    CTGRAD_SCENARIO(grad_cosh),
+    CTGRAD_SCENARIO(grad_asinh),
+    CTGRAD_SCENARIO(grad_acosh),
+    CTGRAD_SCENARIO(grad_atanh),
+    CTGRAD_SCENARIO(grad_erf),
+    CTGRAD_SCENARIO(grad_erfc),
+    CTGRAD_SCENARIO(grad_log2),
+    CTGRAD_SCENARIO(grad_log10),
+    CTGRAD_SCENARIO(float64_special_unary),
+    CTGRAD_SCENARIO(grad_atan2),
+    CTGRAD_SCENARIO(grad_hypot),
+    CTGRAD_SCENARIO(grad_maximum),
+    CTGRAD_SCENARIO(grad_minimum),
+    CTGRAD_SCENARIO(grad_clamp),
+    CTGRAD_SCENARIO(float64_special_binary),
+    CTGRAD_SCENARIO(grad_fn_names_special),
+    CTGRAD_SCENARIO(next_functions_special),
+    CTGRAD_SCENARIO(edge_maximum_tie_nan),
+    CTGRAD_SCENARIO(edge_clamp_bounds),
+    CTGRAD_SCENARIO(edge_hypot_origin),
+    CTGRAD_SCENARIO(edge_atan2_quadrants),
+    CTGRAD_SCENARIO(edge_domain_nan),
+    CTGRAD_SCENARIO(edge_erf_tails),
+    CTGRAD_SCENARIO(edge_sinh_cosh_overflow),
+    CTGRAD_SCENARIO(chain_special_mixed),
+    CTGRAD_SCENARIO(apply_softplus),
+    CTGRAD_SCENARIO(apply_softplus_chain),
 };
 #undef CTGRAD_SCENARIO
 

@@ -1333,6 +1333,524 @@ def edge_sigmoid_tails():
     print(d.grad)
     print(torch.sigmoid(torch.tensor(-800.0, dtype=F64)).item(), torch.sigmoid(torch.tensor(40.0)).item())
 
+
+# ---------------------------------------------------------------------------
+# Inverse trigonometric, hyperbolic and special functions
+# ---------------------------------------------------------------------------
+def mid(requires_grad=True, dtype=None):
+    """A vector inside (-1, 1), for asin / acos / atanh."""
+    return torch.tensor([0.5, -0.25, 0.9], requires_grad=requires_grad, dtype=dtype)
+
+
+def above1(requires_grad=True, dtype=None):
+    """A vector above 1, for acosh."""
+    return torch.tensor([1.5, 2.0, 4.0], requires_grad=requires_grad, dtype=dtype)
+
+
+def binary_grad(x, y, op):
+    """z = op(x, y); z.sum().backward(); prints z, its grad_fn name, x.grad and y.grad."""
+    z = op(x, y)
+    print(z)
+    print(fn_name(z))
+    z.sum().backward()
+    print(x.grad)
+    print(y.grad)
+
+
+def print_g15(*values):
+    """Items to 15 significant digits: torch's kernels (SLEEF's acos, its erf and log10
+    backward formulas) and the standard library's may differ in the last bit of a double."""
+    print(" ".join("%.15g" % v for v in values))
+
+
+def unary_grad_item(x, op):
+    """unary_grad on a given x, then the sums of the value and of the gradient as items."""
+    y = op(x)
+    print(y)
+    print(fn_name(y))
+    y.sum().backward()
+    print(x.grad)
+    print_g15(y.sum().item(), x.grad.sum().item())
+
+
+@scenario
+def grad_atan():
+    unary_grad(vec, torch.atan)
+
+
+@scenario
+def grad_asin():
+    unary_grad(mid, torch.asin)
+
+
+@scenario
+def grad_acos():
+    unary_grad(mid, torch.acos)
+
+
+@scenario
+def grad_sinh():
+    unary_grad(vec, torch.sinh)
+
+
+@scenario
+def grad_cosh():
+    unary_grad(vec, torch.cosh)
+
+
+@scenario
+def grad_asinh():
+    unary_grad(vec, torch.asinh)
+
+
+@scenario
+def grad_acosh():
+    unary_grad(above1, torch.acosh)
+
+
+@scenario
+def grad_atanh():
+    unary_grad(mid, torch.atanh)
+
+
+@scenario
+def grad_erf():
+    unary_grad(vec, torch.erf)
+
+
+@scenario
+def grad_erfc():
+    unary_grad(vec, torch.erfc)
+
+
+@scenario
+def grad_log2():
+    unary_grad(pos, torch.log2)
+
+
+@scenario
+def grad_log10():
+    unary_grad(pos, torch.log10)
+
+
+@scenario
+def float64_special_unary():
+    for make, op in ((vec, torch.atan), (mid, torch.asin), (mid, torch.acos), (vec, torch.sinh),
+                     (vec, torch.cosh), (vec, torch.asinh), (above1, torch.acosh),
+                     (mid, torch.atanh), (vec, torch.erf), (vec, torch.erfc), (pos, torch.log2),
+                     (pos, torch.log10)):
+        unary_grad_item(make(dtype=F64), op)
+
+
+@scenario
+def grad_atan2():
+    print("# atan2(y, x): the angle of the point (x, y)")
+    y = vec()
+    x = torch.tensor([4.0, -5.0, 8.0], requires_grad=True)
+    binary_grad(y, x, torch.atan2)
+
+
+@scenario
+def grad_hypot():
+    x = vec()
+    y = torch.tensor([4.0, -5.0, 8.0], requires_grad=True)
+    binary_grad(x, y, torch.hypot)
+
+
+@scenario
+def grad_maximum():
+    x = vec()
+    y = torch.tensor([1.0, -1.0, 3.0], requires_grad=True)
+    binary_grad(x, y, torch.maximum)
+    print("# torch.max of two tensors is torch.maximum")
+    u = vec()
+    v = torch.tensor([1.0, -1.0, 3.0], requires_grad=True)
+    binary_grad(u, v, torch.max)
+
+
+@scenario
+def grad_minimum():
+    x = vec()
+    y = torch.tensor([1.0, -1.0, 3.0], requires_grad=True)
+    binary_grad(x, y, torch.minimum)
+    print("# torch.min of two tensors is torch.minimum")
+    u = vec()
+    v = torch.tensor([1.0, -1.0, 3.0], requires_grad=True)
+    binary_grad(u, v, torch.min)
+
+
+@scenario
+def grad_clamp():
+    x = torch.tensor([-3.0, -0.5, 0.25, 1.5, 4.0], requires_grad=True)
+    y = torch.clamp(x, -1.0, 2.0)
+    print(y)
+    print(fn_name(y))
+    y.sum().backward()
+    print(x.grad)
+    u = torch.tensor([-3.0, -0.5, 0.25, 1.5, 4.0], requires_grad=True)
+    v = torch.clamp_min(u, 0.0)
+    print(v)
+    print(fn_name(v))
+    v.sum().backward()
+    print(u.grad)
+    w = torch.tensor([-3.0, -0.5, 0.25, 1.5, 4.0], requires_grad=True)
+    m = torch.clamp_max(w, 1.0)
+    print(m)
+    print(fn_name(m))
+    m.sum().backward()
+    print(w.grad)
+
+
+@scenario
+def float64_special_binary():
+    for op in (torch.atan2, torch.hypot, torch.maximum, torch.minimum):
+        x = torch.tensor([0.1, 0.7, -1.3], dtype=F64, requires_grad=True)
+        y = torch.tensor([0.3, -0.2, -1.3], dtype=F64, requires_grad=True)
+        z = op(x, y)
+        print(z)
+        print(fn_name(z))
+        z.sum().backward()
+        print(x.grad)
+        print(y.grad)
+        print_g15(z.sum().item(), x.grad.sum().item(), y.grad.sum().item())
+    c = torch.tensor([0.1, 0.7, -1.3, 0.5], dtype=F64, requires_grad=True)
+    d = torch.clamp(c, -1.0, 0.5)
+    print(d)
+    print(fn_name(d))
+    d.sum().backward()
+    print(c.grad)
+
+
+@scenario
+def grad_fn_names_special():
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    for t in (x.atan(), x.asin(), x.acos(), x.sinh(), x.cosh(), x.asinh(), x.acosh(), x.atanh(),
+              x.erf(), x.erfc(), x.log2(), x.log10(), torch.atan2(x, y), torch.hypot(x, y),
+              torch.maximum(x, y), torch.minimum(x, y), torch.max(x, y), torch.min(x, y),
+              torch.clamp_min(x, 0.0), torch.clamp_max(x, 1.0), torch.clamp(x, 0.0, 1.0),
+              torch.nn.functional.softplus(x)):
+        print(fn_name(t))
+
+
+@scenario
+def next_functions_special():
+    x = vec()
+    y = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    c = torch.tensor([1.0, 1.0, 1.0])
+    print("# clamp with two number bounds is one node, ClampBackward1, with one edge")
+    print(next_fns(torch.clamp(x, 0.0, 1.0)))
+    print(next_fns(torch.clamp_min(x, 2.0)))
+    print(next_fns(torch.clamp_max(x, 2.0)))
+    print(next_fns(torch.clamp(x * 2.0, -1.0, 1.0)))
+    print(next_fns(torch.clamp_min(x, 2.0) * 3.0))
+    print(next_fns(torch.maximum(x, y)))
+    print(next_fns(torch.minimum(c, x)))
+    print(next_fns(torch.atan2(x, c)))
+    print(next_fns(torch.hypot(x.exp(), y)))
+    print(next_fns(x.erf().atan()))
+
+
+# ---------------------------------------------------------------------------
+# The special functions at their edges
+# ---------------------------------------------------------------------------
+@scenario
+def edge_maximum_tie_nan():
+    print("# at a tie each operand gets half the gradient")
+    nan = float("nan")
+    x = torch.tensor([1.0, 2.0, -3.0, 0.0], requires_grad=True)
+    y = torch.tensor([1.0, 1.0, -3.0, -0.0], requires_grad=True)
+    z = torch.maximum(x, y)
+    print(z)
+    z.backward(torch.tensor([1.0, 1.0, 3.0, 5.0]))
+    print(x.grad)
+    print(y.grad)
+    u = torch.tensor([1.0, 2.0, -3.0, 0.0], requires_grad=True)
+    v = torch.tensor([1.0, 1.0, -3.0, -0.0], requires_grad=True)
+    w = torch.minimum(u, v)
+    print(w)
+    w.backward(torch.tensor([1.0, 1.0, 3.0, 5.0]))
+    print(u.grad)
+    print(v.grad)
+    print("# nan wins, and both operands get the whole gradient")
+    a = torch.tensor([nan, 1.0, nan, 2.0], requires_grad=True)
+    b = torch.tensor([1.0, nan, nan, 1.0], requires_grad=True)
+    m = torch.maximum(a, b)
+    print(m)
+    m.sum().backward()
+    print(a.grad)
+    print(b.grad)
+    p = torch.tensor([nan, 1.0, nan, 2.0], requires_grad=True)
+    q = torch.tensor([1.0, nan, nan, 1.0], requires_grad=True)
+    n = torch.minimum(p, q)
+    print(n)
+    n.sum().backward()
+    print(p.grad)
+    print(q.grad)
+    print("# float64, and a tensor with itself")
+    r = torch.tensor([0.5, nan, 2.0], dtype=F64, requires_grad=True)
+    s = torch.tensor([0.5, 0.5, 3.0], dtype=F64, requires_grad=True)
+    (torch.maximum(r, s) + torch.minimum(r, s)).sum().backward()
+    print(r.grad)
+    print(s.grad)
+    t = vec()
+    torch.maximum(t, t).sum().backward()
+    print(t.grad)
+
+
+@scenario
+def edge_clamp_bounds():
+    print("# the bounds are included; nan stays nan with the gradient 0")
+    nan = float("nan")
+    x = torch.tensor([nan, -1.0, 0.5, 1.0, 2.0, 3.0], requires_grad=True)
+    y = torch.clamp(x, 0.5, 2.0)
+    print(y)
+    y.sum().backward()
+    print(x.grad)
+    u = torch.tensor([nan, -1.0, 0.5, 1.0, 2.0, 3.0], requires_grad=True)
+    v = torch.clamp_min(u, 0.5)
+    print(v)
+    v.sum().backward()
+    print(u.grad)
+    w = torch.tensor([nan, -1.0, 0.5, 1.0, 2.0, 3.0], requires_grad=True)
+    m = torch.clamp_max(w, 2.0)
+    print(m)
+    m.sum().backward()
+    print(w.grad)
+    print("# lo > hi: every value is hi, and nothing passes")
+    a = torch.tensor([nan, -1.0, 0.5, 1.0, 2.0, 3.0], requires_grad=True)
+    b = torch.clamp(a, 2.0, 0.5)
+    print(b)
+    b.sum().backward()
+    print(a.grad)
+    print("# lo == hi")
+    c = torch.tensor([0.0, 1.0, 2.0], requires_grad=True)
+    d = torch.clamp(c, 1.0, 1.0)
+    print(d)
+    d.sum().backward()
+    print(c.grad)
+    print("# float64, infinite inputs")
+    inf = float("inf")
+    e = torch.tensor([-inf, 0.5, inf, nan], dtype=F64, requires_grad=True)
+    f = torch.clamp(e, -1.0, 1.0)
+    print(f)
+    f.backward(torch.tensor([2.0, 3.0, 4.0, 5.0], dtype=F64))
+    print(e.grad)
+
+
+@scenario
+def edge_hypot_origin():
+    print("# at (0, 0) the gradient is 0/0: nan")
+    x = torch.tensor([0.0, 0.0, -0.0, 3.0], requires_grad=True)
+    y = torch.tensor([0.0, 3.0, 0.0, -4.0], requires_grad=True)
+    h = torch.hypot(x, y)
+    print(h)
+    h.sum().backward()
+    print(x.grad)
+    print(y.grad)
+    print("# no overflow of the squares")
+    a = torch.tensor([3e30, 1e-30], requires_grad=True)
+    b = torch.tensor([4e30, 1e-30], requires_grad=True)
+    r = torch.hypot(a, b)
+    print(r)
+    r.sum().backward()
+    print(a.grad)
+    print(b.grad)
+    p = torch.tensor([0.0, 3e300], dtype=F64, requires_grad=True)
+    q = torch.tensor([0.0, 4e300], dtype=F64, requires_grad=True)
+    s = torch.hypot(p, q)
+    print(s)
+    s.sum().backward()
+    print(p.grad)
+    print(q.grad)
+
+
+@scenario
+def edge_atan2_quadrants():
+    print("# the four quadrants, then the axes and the origin")
+    y = torch.tensor([1.0, 1.0, -1.0, -1.0, 0.0, 2.0, 0.0, -2.0, 0.0], requires_grad=True)
+    x = torch.tensor([1.0, -1.0, -1.0, 1.0, 2.0, 0.0, -2.0, 0.0, 0.0], requires_grad=True)
+    a = torch.atan2(y, x)
+    print(a)
+    a.sum().backward()
+    print(y.grad)
+    print(x.grad)
+    print("# signed zeros pick the branch")
+    u = torch.tensor([0.0, -0.0, 0.0, -0.0], dtype=F64, requires_grad=True)
+    v = torch.tensor([0.0, 0.0, -0.0, -0.0], dtype=F64, requires_grad=True)
+    b = torch.atan2(u, v)
+    print(b)
+    print(b.sum().item())
+    b.sum().backward()
+    print(u.grad)
+    print(v.grad)
+    print("# float64 on the negative x axis")
+    p = torch.tensor([1e-300, -1e-300, 0.0], dtype=F64, requires_grad=True)
+    q = torch.tensor([-1.0, -1.0, -1.0], dtype=F64, requires_grad=True)
+    c = torch.atan2(p, q)
+    print(c)
+    c.sum().backward()
+    print(p.grad)
+    print(q.grad)
+
+
+@scenario
+def edge_domain_nan():
+    print("# outside the domain the value is nan; at the ends of it +-inf")
+    nan = float("nan")
+    x = torch.tensor([-2.0, -1.0, 1.0, 2.0, nan], requires_grad=True)
+    a = torch.asin(x)
+    print(a)
+    a.sum().backward()
+    print(x.grad)
+    u = torch.tensor([-2.0, -1.0, 1.0, 2.0], requires_grad=True)
+    b = torch.acos(u)
+    print(b)
+    b.sum().backward()
+    print(u.grad)
+    v = torch.tensor([0.5, -1.0, 1.0, 1.5], requires_grad=True)
+    c = torch.acosh(v)
+    print(c)
+    c.sum().backward()
+    print(v.grad)
+    w = torch.tensor([-1.5, -1.0, 1.0, 1.5], requires_grad=True)
+    d = torch.atanh(w)
+    print(d)
+    d.sum().backward()
+    print(w.grad)
+    print("# log2 and log10 at 0 and below")
+    p = torch.tensor([0.0, -1.0, 8.0], requires_grad=True)
+    e = torch.log2(p)
+    print(e)
+    e.sum().backward()
+    print(p.grad)
+    q = torch.tensor([0.0, -1.0, 1000.0], requires_grad=True)
+    f = torch.log10(q)
+    print(f)
+    f.sum().backward()
+    print(q.grad)
+    print("# float64")
+    r = torch.tensor([1.0, 1.0 + 1e-12, 0.999], dtype=F64, requires_grad=True)
+    g = torch.acosh(r)
+    print(g)
+    g.sum().backward()
+    print(r.grad)
+    s = torch.tensor([1.0, 1.0 - 1e-12, 2.0], dtype=F64, requires_grad=True)
+    h = torch.atanh(s) + torch.asin(s)
+    print(h)
+    h.sum().backward()
+    print(s.grad)
+
+
+@scenario
+def edge_erf_tails():
+    print("# erf saturates at +-1, erfc reaches 2 and underflows to 0; exp(-x*x) underflows")
+    x = torch.tensor([-10.0, -5.0, 5.0, 10.0, 30.0], requires_grad=True)
+    e = torch.erf(x)
+    print(e)
+    e.sum().backward()
+    print(x.grad)
+    u = torch.tensor([-10.0, -5.0, 5.0, 9.0, 30.0], requires_grad=True)
+    c = torch.erfc(u)
+    print(c)
+    c.sum().backward()
+    print(u.grad)
+    d = torch.tensor([-30.0, 5.0, 10.0, 26.0, 30.0], dtype=F64, requires_grad=True)
+    f = torch.erfc(d)
+    print(f)
+    f.sum().backward()
+    print(d.grad)
+    print(torch.erfc(torch.tensor(10.0, dtype=F64)).item(), torch.erf(torch.tensor(0.5)).item())
+
+
+@scenario
+def edge_sinh_cosh_overflow():
+    print("# sinh and cosh overflow to +-inf, with infinite gradients")
+    x = torch.tensor([-90.0, -89.0, 0.0, 89.0, 90.0], requires_grad=True)
+    s = torch.sinh(x)
+    print(s)
+    s.sum().backward()
+    print(x.grad)
+    u = torch.tensor([-90.0, -89.0, 0.0, 89.0, 90.0], requires_grad=True)
+    c = torch.cosh(u)
+    print(c)
+    c.sum().backward()
+    print(u.grad)
+    print("# atan and asinh at large |x|")
+    v = torch.tensor([-1e20, 1e20, 1e-20], requires_grad=True)
+    a = torch.atan(v) + torch.asinh(v)
+    print(a)
+    a.sum().backward()
+    print(v.grad)
+
+
+# ---------------------------------------------------------------------------
+# Statements mixing them, and a user's op
+# ---------------------------------------------------------------------------
+@scenario
+def chain_special_mixed():
+    x = vec()
+    y = torch.tensor([4.0, -5.0, 8.0], requires_grad=True)
+    z = torch.atan2(x, y) * torch.erf(x) + torch.hypot(x, y)
+    print(z)
+    print(fn_name(z), next_fns(z))
+    z.sum().backward()
+    print(x.grad)
+    print(y.grad)
+    u = torch.tensor([0.3, -0.8, 1.7], requires_grad=True)
+    v = torch.clamp(torch.sinh(u), -0.5, 2.0) * torch.maximum(torch.log2(u * u), torch.atan(u)) - torch.acosh(u * u + 1.5)
+    print(v)
+    print(fn_name(v), next_fns(v))
+    v.sum().backward()
+    print(u.grad)
+    print("# float64")
+    a = torch.tensor([0.1, 0.7, -1.3], dtype=F64, requires_grad=True)
+    b = torch.tensor([0.3, -0.2, 2.5], dtype=F64, requires_grad=True)
+    c = torch.atan2(a, b) * torch.erfc(a) + torch.hypot(a, b) / torch.minimum(a, b).cosh()
+    print(c)
+    c.sum().backward()
+    print(a.grad)
+    print(b.grad)
+    print_g15(c.sum().item(), a.grad.sum().item(), b.grad.sum().item())
+
+
+@scenario
+def apply_softplus():
+    print("# a user's op: softplus(a) = log1p(exp(a)), d/da = sigmoid(a)")
+    x = vec()
+    y = torch.nn.functional.softplus(x)
+    print(y)
+    print(fn_name(y), next_fns(y))
+    y.sum().backward()
+    print(x.grad)
+    u = torch.tensor([-20.0, -1.0, 0.0, 1.0, 15.0], dtype=F64, requires_grad=True)
+    v = torch.nn.functional.softplus(u)
+    print(v)
+    v.sum().backward()
+    print(u.grad)
+    print(v.sum().item())
+
+
+@scenario
+def apply_softplus_chain():
+    x = vec()
+    y = torch.tensor([4.0, -5.0, 8.0], requires_grad=True)
+    z = torch.nn.functional.softplus(torch.atan2(x, y)) * torch.clamp(y, -1.0, 6.0) + torch.maximum(torch.nn.functional.softplus(x), torch.erf(y))
+    print(z)
+    print(fn_name(z), next_fns(z))
+    z.sum().backward()
+    print(x.grad)
+    print(y.grad)
+    print("# the op's result kept and reused")
+    s = torch.nn.functional.softplus(x * 2.0)
+    t = torch.hypot(s, y) - torch.clamp_min(s, 1.0)
+    print(t)
+    print(fn_name(s), next_fns(s))
+    print(fn_name(t), next_fns(t))
+    t.sum().backward()
+    print(x.grad)
+    print(y.grad)
+
 # ---------------------------------------------------------------------------
 def main(argv):
     args = argv[1:]

@@ -228,6 +228,47 @@ static_assert(ctgrad::exp_op::saves_result && ctgrad::relu_op::saves_result && !
 static_assert(ctgrad::add_op::linear && ctgrad::sub_op::linear && ctgrad::neg_op::linear && ctgrad::sum_op::linear &&
               ctgrad::mean_op::linear && !ctgrad::mul_op::linear && !ctgrad::div_op::linear);
 static_assert(ctgrad::neg_op::dot_label == "neg");
+static_assert(ctgrad::atan2_op::torch_backward == "Atan2Backward0" && ctgrad::log10_op::torch_backward == "Log10Backward0");
+static_assert(ctgrad::max_op::torch_backward == "MaximumBackward0" && ctgrad::clamp_min_op::torch_backward == "ClampMinBackward0");
+static_assert(ctgrad::detail::torch_style_backward<"log_softmax">.view() == "LogSoftmaxBackward0");
+
+// ---- the functions beyond the elementary ones ------------------------------------------------
+static_assert(to_string(d(atan(x), x)) == "1 / (x^2 + 1)");
+static_assert(to_string(d(asin(x), x)) == "1 / sqrt(1 - x^2)");
+static_assert(to_string(d(acos(x), x)) == "-1 / sqrt(1 - x^2)");
+static_assert(same(d(sinh(x), x), cosh(x)) && same(d(cosh(x), x), sinh(x)));
+static_assert(to_string(d(asinh(x), x)) == "1 / sqrt(x^2 + 1)");
+static_assert(to_string(d(acosh(x), x)) == "1 / sqrt(x^2 - 1)");
+static_assert(to_string(d(atanh(x), x)) == "1 / (1 - x^2)");
+static_assert(to_string(d(erf(x), x)) == "2 * exp(-x^2) / sqrt(pi)");
+static_assert(to_string(d(erfc(x), x)) == "-2 * exp(-x^2) / sqrt(pi)");
+static_assert(to_string(d(log2(x), x)) == "1 / (x * log(2))");
+static_assert(to_string(d(log10(x), x)) == "1 / (x * log(10))");
+static_assert(to_string(d(cbrt(x), x)) == "1 / (3 * cbrt(x)^2)");
+static_assert(to_string(atan2(y, x)) == "atan2(y, x)");
+static_assert(to_string(d(hypot(x, y), x)) == "x / hypot(x, y)");
+static_assert(to_string(max(x, 0_c)) == "max(x, 0)");
+static_assert(to_string(d(max(x, y), x)) == "where(x < y, 0, 1 - 1/2 * (x == y))");
+static_assert(to_string(clamp(x, 0_c, 1_c)) == "clamp(x, 0, 1)");
+static_assert(to_string(where(x > y, x * x, y)) == "where(x > y, x^2, y)");
+static_assert(to_string(d(where(x > y, x * x, y), x)) == "where(!(x > y), 0, 2 * x)");
+static_assert(to_string(x <= 1_c && y != x) == "x <= 1 && y != x");
+static_assert(same(!!(x < y), x < y));
+static_assert(to_string(2_c * ctgrad::pi * x) == "2 * x * pi");
+static_assert(same(d(ctgrad::pi * ctgrad::pi, x), 0_c));
+static_assert(to_string(max(2_c, 3_c)) == "max(2, 3)" && max(2_c, 3_c)() == 3.0);  // of constants, a type
+static_assert(same(max(2_c, 3.0), ctgrad::literal{3.0}) && max(2_c, 3.0).value == 3.0);  // with a literal, folded
+
+// ---- substitution and partial evaluation -------------------------------------------------------
+static_assert(to_string(ctgrad::subs(x * y + y, x = 1_c)) == "2 * y");
+static_assert(same(ctgrad::subs(x * y + y, x = 1_c), 2_c * y));
+static_assert(same(ctgrad::subs(pow(x, 2_c) * y, x = 3_c, y = frac<1, 3>), 3_c));
+static_assert(to_string(ctgrad::subs(sin(x) * x, x = y * y)) == "y^2 * sin(y^2)");
+static_assert(same(ctgrad::subs(d(x * x * y, x), y = 0_c), 0_c));
+static_assert(same((x * y + y)(x = 1_c), 2_c * y));  // bound to a constant: substituted
+static_assert((x * y)(x = 2.0)(y = 3.0) == 6.0);      // a partial evaluation, then the rest
+static_assert(to_string(ctgrad::subs(x / y, y = x)) == "1");
+static_assert(same(ctgrad::subs(x + y, z = 1_c), x + y));  // a variable it does not use
 static_assert(ctgrad::ipow_op<2>::dot_label == "^2");
 static_assert(ctgrad::ipow_op<-12>::dot_label == "^-12");
 static_assert(ctgrad::ipow_op<100>::dot_label == "^100");

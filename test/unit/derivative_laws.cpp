@@ -287,6 +287,43 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(elementary_functions, T, scalar_types) {
     check_function<T>(expm1(x), anywhere);
 }
 
+constexpr grid inside_unit = {-0.85, -0.5, -0.15, 0.2, 0.6, 0.9};          // asin, acos, atanh
+constexpr grid above_one = {1.1, 1.5, 2.3, 4.0, 9.5};                       // acosh
+constexpr grid nonzero = {-6.5, -1.3, -0.45, 0.3, 0.85, 1.6, 3.2, 7.0};    // cbrt (not at 0)
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(inverse_and_hyperbolic_functions, T, scalar_types) {
+    check_function<T>(atan(x), wide);
+    check_function<T>(asin(x), inside_unit);
+    check_function<T>(acos(x), inside_unit);
+    check_function<T>(sinh(x), anywhere);
+    check_function<T>(cosh(x), anywhere);
+    check_function<T>(asinh(x), wide);
+    check_function<T>(acosh(x), above_one);
+    check_function<T>(atanh(x), inside_unit);
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(special_functions, T, scalar_types) {
+    check_function<T>(erf(x), anywhere);
+    check_function<T>(erfc(x), anywhere);
+    check_function<T>(log2(x), positive);
+    check_function<T>(log10(x), positive);
+    check_function<T>(cbrt(x), nonzero);
+    check_function<T>(erf(x * y) + log2(x * x + y), xs2, ys2);
+}
+
+// Two operands; max, min and clamp away from their ties (the ties: test/unit/edge_gradients.cpp).
+BOOST_AUTO_TEST_CASE_TEMPLATE(functions_of_two_operands, T, scalar_types) {
+    check_function<T>(atan2(y, x), xs2, ys2);
+    check_function<T>(atan2(x, y), xs2, ys2);
+    check_function<T>(hypot(x, y), xs2, ys2);
+    check_function<T>(max(x, y) * x, xs2, ys2);
+    check_function<T>(min(x * x, y) + y, xs2, ys2);
+    check_function<T>(clamp(x * y, -1_c, 1_c) + x, xs2, ys2);
+    check_function<T>(clamp(x, -0.5, 2.0), anywhere);
+    check_function<T>(where(x > y, x * x, sin(y)), xs2, ys2);
+    check_function<T>(where(x * y <= 1_c, exp(x), y), xs2, ys2);
+}
+
 // sigmoid is evaluated without overflow: compare with 1 / (1 + exp(-x)) in long double to a few
 // ulps. Its derivative r (1 - r) is compared with the same in long double to a few ulps plus an
 // absolute few epsilon: for x > 0, 1 - r cancels (r rounds to 1 above x ~ 17 in float and

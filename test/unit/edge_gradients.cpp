@@ -8,6 +8,10 @@
 //   div_*           d(a/b)/db as -(a/b)/b, which does not overflow where b^2 would, and the
 //                   adjoint divided by b, not multiplied by 1/b (torch's rounding);
 //   sigmoid_*       1 / (1 + exp(-x)): exactly 0 once exp(-x) overflows;
+//   max_min_*       torch.maximum / torch.minimum: a tie shares the gradient (1/2 each), nan
+//                   passes the gradient to both;
+//   clamp_*         the gradient passes where lo <= x <= hi, bounds included, and not at nan;
+//   where_*         the gradient of the branch not taken is 0 whatever it is (inf, nan);
 //   factoring_*     a sum whose invariant factors or terms leave the loop gives the result of
 //                   the sum as written when that result is not finite.
 //
@@ -273,6 +277,71 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(factoring_finite_values, T, scalar_types) {
     BOOST_TEST(v == -n * std::log(s) - sxx / (2 * s * s), boost::test_tools::tolerance(T(1e-5)));
     BOOST_TEST(dmu == sx / (s * s), boost::test_tools::tolerance(T(1e-5)));
     BOOST_TEST(dsigma == -n / s + sxx / (s * s * s), boost::test_tools::tolerance(T(1e-5)));
+}
+
+// ---- max, min, clamp and where at their ties ----------------------------------------------------
+
+// a = [1, 2, 3, nan, 0], b = [1, 1, 4, 1, nan]; torch.maximum(a, b).sum().backward() ->
+// a.grad = [.5, 1, 0, 1, 1], b.grad = [.5, 0, 1, 1, 1]; torch.minimum: a.grad = [.5, 0, 1, 1, 1],
+// b.grad = [.5, 1, 0, 1, 1].
+BOOST_AUTO_TEST_CASE_TEMPLATE(max_min_ties_and_nan, T, scalar_types) {
+    const T nan = not_a_number<T>;
+    const std::vector<T> as{T(1), T(2), T(3), nan, T(0)};
+    const std::vector<T> bs{T(1), T(1), T(4), T(1), nan};
+    const std::vector<T> max_da{T(0.5), T(1), T(0), T(1), T(1)};
+    const std::vector<T> max_db{T(0.5), T(0), T(1), T(1), T(1)};
+    const std::vector<T> min_da{T(0.5), T(0), T(1), T(1), T(1)};
+    const std::vector<T> min_db{T(0.5), T(1), T(0), T(1), T(1)};
+    const auto [fa, fb] = ctgrad::grad(max(x, y), x, y);
+    const auto [ga, gb] = ctgrad::grad(min(x, y), x, y);
+    for (std::size_t i = 0; i != as.size(); ++i) {
+        const std::string at = " at " + std::to_string(i);
+        check_same<T>(fa(x = as[i], y = bs[i]), max_da[i], "d/dx max(x, y) (symbolic)" + at);
+        check_same<T>(fb(x = as[i], y = bs[i]), max_db[i], "d/dy max(x, y) (symbolic)" + at);
+        check_same<T>(ga(x = as[i], y = bs[i]), min_da[i], "d/dx min(x, y) (symbolic)" + at);
+        check_same<T>(gb(x = as[i], y = bs[i]), min_db[i], "d/dy min(x, y) (symbolic)" + at);
+    }
+    const auto [v, da, db] = ctgrad::value_and_grad(sum(max(x, y)), ctgrad::wrt(x, y), x = as, y = bs);
+    check_all_same(da, max_da, "d/dx sum(max(x, y)) (fused)");
+    check_all_same(db, max_db, "d/dy sum(max(x, y)) (fused)");
+    BOOST_TEST(std::isnan(v));
+}
+
+// x = [0, 1, 2, 3, nan]; torch.clamp(x, 1., 2.) = [1, 1, 2, 2, nan], its gradient [0, 1, 1, 0, 0].
+BOOST_AUTO_TEST_CASE_TEMPLATE(clamp_bounds_included, T, scalar_types) {
+    const std::vector<T> xs{T(0), T(1), T(2), T(3), not_a_number<T>};
+    const std::vector<T> values{T(1), T(1), T(2), T(2), not_a_number<T>};
+    const std::vector<T> dx{T(0), T(1), T(1), T(0), T(0)};
+    const auto f = clamp(x, 1_c, 2_c);
+    const auto df = ctgrad::d(f, x);
+    for (std::size_t i = 0; i != xs.size(); ++i) {
+        check_same<T>(f(x = xs[i]), values[i], "clamp(x, 1, 2) at " + std::to_string(i));
+        check_same<T>(df(x = xs[i]), dx[i], "d/dx clamp(x, 1, 2) at " + std::to_string(i));
+    }
+    const auto [v, g] = ctgrad::value_and_grad(sum(clamp(x, 1.0, 2.0)), ctgrad::wrt(x), x = xs);
+    check_all_same(g, dx, "d/dx sum(clamp(x, 1.0, 2.0)) (fused)");
+    (void)v;
+}
+
+// x = [-1, 2], y = [inf, 1]; w = torch.where(x > 0, x * x, torch.log(x) * y) = [nan, 4];
+// w.sum().backward() -> x.grad = [-inf, 4], y.grad = [nan, 0].
+BOOST_AUTO_TEST_CASE_TEMPLATE(where_branch_not_taken, T, scalar_types) {
+    const std::vector<T> xs{T(-1), T(2)};
+    const std::vector<T> ys{infinity<T>, T(1)};
+    const auto f = where(x > 0_c, x * x, log(x) * y);
+    const auto [fx, fy] = ctgrad::grad(f, x, y);
+    const std::vector<T> values{not_a_number<T>, T(4)};
+    const std::vector<T> dx{-infinity<T>, T(4)};
+    const std::vector<T> dy{not_a_number<T>, T(0)};
+    for (std::size_t i = 0; i != xs.size(); ++i) {
+        check_same<T>(f(x = xs[i], y = ys[i]), values[i], "where at " + std::to_string(i));
+        check_same<T>(fx(x = xs[i], y = ys[i]), dx[i], "d/dx where (symbolic) at " + std::to_string(i));
+        check_same<T>(fy(x = xs[i], y = ys[i]), dy[i], "d/dy where (symbolic) at " + std::to_string(i));
+    }
+    const auto [v, gx, gy] = ctgrad::value_and_grad(sum(f), ctgrad::wrt(x, y), x = xs, y = ys);
+    check_all_same(gx, dx, "d/dx sum(where) (fused)");
+    check_all_same(gy, dy, "d/dy sum(where) (fused)");
+    (void)v;
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -382,7 +382,62 @@ CTGRAD_DETAIL_TENSOR_FUNCTION(expm1)
 CTGRAD_DETAIL_TENSOR_FUNCTION(abs)
 CTGRAD_DETAIL_TENSOR_FUNCTION(relu)
 CTGRAD_DETAIL_TENSOR_FUNCTION(reciprocal)
+CTGRAD_DETAIL_TENSOR_FUNCTION(atan)
+CTGRAD_DETAIL_TENSOR_FUNCTION(asin)
+CTGRAD_DETAIL_TENSOR_FUNCTION(acos)
+CTGRAD_DETAIL_TENSOR_FUNCTION(sinh)
+CTGRAD_DETAIL_TENSOR_FUNCTION(cosh)
+CTGRAD_DETAIL_TENSOR_FUNCTION(asinh)
+CTGRAD_DETAIL_TENSOR_FUNCTION(acosh)
+CTGRAD_DETAIL_TENSOR_FUNCTION(atanh)
+CTGRAD_DETAIL_TENSOR_FUNCTION(erf)
+CTGRAD_DETAIL_TENSOR_FUNCTION(erfc)
+CTGRAD_DETAIL_TENSOR_FUNCTION(log2)
+CTGRAD_DETAIL_TENSOR_FUNCTION(log10)
 #undef CTGRAD_DETAIL_TENSOR_FUNCTION
+
+/// A user's operation (ctgrad::function_op, core/ops.hpp) on a Tensor; its grad_fn is the op's
+/// torch_backward name.
+template <class Op, class A> requires tensor_like<A>
+auto apply(A&& a) { return detail::make_unary_statement<Op>(detail::pass(static_cast<A&&>(a))); }
+template <class Op, class A, class B> requires detail::tensor_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+auto apply(A&& a, B&& b) { return detail::make_binary<Op>(detail::pass(static_cast<A&&>(a)), detail::pass(static_cast<B&&>(b))); }
+
+namespace detail {
+template <class A, class B>
+concept two_tensors = tensor_like<std::remove_cvref_t<A>> && tensor_like<std::remove_cvref_t<B>>;
+}  // namespace detail
+
+/// torch.atan2, torch.hypot, torch.maximum and torch.minimum (also max(a, b), min(a, b)): of two
+/// tensors, as in PyTorch.
+#define CTGRAD_DETAIL_TENSOR_FUNCTION2(fn, op)                                              \
+    template <class A, class B> requires detail::two_tensors<A, B>                         \
+    auto fn(A&& a, B&& b) { return detail::make_binary<op>(detail::pass(static_cast<A&&>(a)), detail::pass(static_cast<B&&>(b))); }
+CTGRAD_DETAIL_TENSOR_FUNCTION2(atan2, atan2_op)
+CTGRAD_DETAIL_TENSOR_FUNCTION2(hypot, hypot_op)
+CTGRAD_DETAIL_TENSOR_FUNCTION2(maximum, max_op)
+CTGRAD_DETAIL_TENSOR_FUNCTION2(minimum, min_op)
+CTGRAD_DETAIL_TENSOR_FUNCTION2(max, max_op)
+CTGRAD_DETAIL_TENSOR_FUNCTION2(min, min_op)
+#undef CTGRAD_DETAIL_TENSOR_FUNCTION2
+
+/// torch.clamp_min(t, lo), torch.clamp_max(t, hi) and torch.clamp(t, lo, hi) with number bounds:
+/// the gradient passes where lo <= t <= hi.
+template <class A, class L> requires tensor_like<std::remove_cvref_t<A>> && std::is_arithmetic<L>::value
+auto clamp_min(A&& a, L lo) { return detail::make_binary<clamp_min_op>(detail::pass(static_cast<A&&>(a)), lo); }
+template <class A, class H> requires tensor_like<std::remove_cvref_t<A>> && std::is_arithmetic<H>::value
+auto clamp_max(A&& a, H hi) { return detail::make_binary<clamp_max_op>(detail::pass(static_cast<A&&>(a)), hi); }
+template <class A, class L, class H>
+    requires tensor_like<std::remove_cvref_t<A>> && std::is_arithmetic<L>::value && std::is_arithmetic<H>::value
+auto clamp(A&& a, L lo, H hi) { return clamp_max(clamp_min(static_cast<A&&>(a), lo), hi); }
+
+/// PyTorch has no cbrt: a Tensor says so.
+template <class A> requires tensor_like<std::remove_cvref_t<A>>
+auto cbrt(A&&) {
+    static_assert(detail::is_a_ctgrad_function<detail::readable<std::remove_cvref_t<A>>>,
+                  "ctgrad: cbrt has no Tensor form, as in PyTorch; write pow(t, 1.0 / 3) for positive t");
+    return 0;
+}
 
 /// torch.sum / torch.mean of all elements: a 0-dimensional result.
 template <class A> requires tensor_like<A>

@@ -43,6 +43,8 @@ struct statement_node {
     std::size_t right = 0;       ///< a binary node: the preorder index of its right operand
     bool rsub = false;           ///< a difference whose left operand is a slot: RsubBackward1 when it is a number
     bool pow_slot_exponent = false;  ///< a power whose exponent is a slot: PowBackward0 when it is a number
+    bool number_bound = false;   ///< clamp_min or clamp_max with a number bound: no edge to the bound
+    bool clamp_pair = false;     ///< clamp_max(clamp_min(t, lo), hi), number bounds: one ClampBackward1
 };
 
 template <class E>
@@ -67,6 +69,9 @@ constexpr std::size_t fill_statement_nodes(statement_node* out, std::size_t i, s
         n.name = CTGRAD_IS_SAME(Op, pow_op) ? std::string_view("PowBackward1") : backward_name<Op>;
         n.rsub = CTGRAD_IS_SAME(Op, sub_op) && is_variable<Lt>;
         n.pow_slot_exponent = CTGRAD_IS_SAME(Op, pow_op) && is_variable<typename E::right_type>;
+        n.number_bound = (CTGRAD_IS_SAME(Op, clamp_min_op) || CTGRAD_IS_SAME(Op, clamp_max_op)) && is_variable<typename E::right_type>;
+        if constexpr (CTGRAD_IS_SAME(Op, clamp_max_op) && is_op<Lt, clamp_min_op>)
+            n.clamp_pair = is_variable<typename E::right_type> && is_variable<typename Lt::right_type>;
         n.right = fill_statement_nodes<Lt>(out, i + 1, first_slot);
         return fill_statement_nodes<typename E::right_type>(out, n.right, first_slot + slot_count<Lt>);
     }
@@ -112,6 +117,9 @@ std::string statement_name(std::span<const statement_node> nodes, std::span<cons
     const statement_node& n = nodes[i];
     if (n.rsub && is_number_slot<T>(args[n.first_slot])) return "RsubBackward1";
     if (n.pow_slot_exponent && is_number_slot<T>(args[nodes[n.right].first_slot])) return "PowBackward0";
+    if (n.clamp_pair && is_number_slot<T>(args[nodes[n.right].first_slot]) &&
+        is_number_slot<T>(args[nodes[nodes[i + 1].right].first_slot]))
+        return "ClampBackward1";
     return std::string(n.name);
 }
 
@@ -133,6 +141,9 @@ grad_fn describe_statement(std::span<const statement_node> nodes, std::span<cons
     // A number operand has no edge: `2 - t` (RsubBackward1) and `t ** 2.` (PowBackward0).
     if (name == "RsubBackward1") return {std::move(name), node_id, {operand(n.right)}};
     if (name == "PowBackward0") return {std::move(name), node_id, {operand(i + 1)}};
+    // torch.clamp(t, lo, hi) with number bounds is one node; a number bound has no edge
+    if (name == "ClampBackward1") return {std::move(name), node_id, {operand(i + 2)}};
+    if (n.number_bound && is_number_slot<T>(args[nodes[n.right].first_slot])) return {std::move(name), node_id, {operand(i + 1)}};
     return {std::move(name), node_id, {operand(i + 1), operand(n.right)}};
 }
 

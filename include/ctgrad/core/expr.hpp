@@ -57,6 +57,13 @@ template <class E> struct readable_trait { using type = E; };
 template <class E> using readable = typename readable_trait<E>::type;
 }  // namespace detail
 
+namespace detail {
+template <class E, class Bound> struct first_unbound;
+template <class... Bound> struct bound_set;
+/// The condition of the static_assert below, printed with the first variable left unbound.
+template <class Unbound> inline constexpr bool is_a_number_once_bound = false;
+}  // namespace detail
+
 /// Common base of all nodes: evaluation with named bindings, `f(x = 1.0, y = 2.0)`.
 template <class Derived>
 struct expr_base : detail::expr_tag {
@@ -64,6 +71,17 @@ struct expr_base : detail::expr_tag {
     /// the nodes depend on no evaluator.
     template <class... Bindings>
     constexpr auto operator()(const Bindings&... bindings) const;
+
+    /// A mistake: an expression is not a number. (A partial evaluation, `f(x = 2.0)` with y
+    /// unbound, is the expression of y that remains.)
+    template <class T>
+        requires std::is_arithmetic<T>::value
+    constexpr explicit operator T() const {
+        static_assert(detail::is_a_number_once_bound<typename detail::first_unbound<Derived, detail::bound_set<>>::type>,
+                      "ctgrad: the expression uses a variable that is not bound, so it is an expression, not a number; "
+                      "bind every variable as name = value");
+        return T();
+    }
 
     /// A mistake: an expression has derivatives, not a backward pass.
     template <class... Args>
@@ -166,7 +184,8 @@ struct variable : expr_base<variable<Name>> {
     static constexpr std::string_view name() { return Name.view(); }
 
     /// A number binds by value; an array (std::vector, std::array, std::span, Eigen) as a span,
-    /// and a temporary container is kept in the binding.
+    /// and a temporary container is kept in the binding; an expression (`x = 2_c`, `x = y * y`)
+    /// is substituted (core/substitute.hpp).
     template <class V>
     constexpr auto operator=(V&& v) const {
         using D = std::remove_cvref_t<V>;
@@ -175,6 +194,8 @@ struct variable : expr_base<variable<Name>> {
         } else if constexpr (detail::array_like<D>) {
             return binding<Name, std::span<const detail::array_element_t<D>>>{detail::bound_value(v)};
         } else if constexpr (std::is_arithmetic<D>::value) {
+            return binding<Name, D>{v};
+        } else if constexpr (expression<D>) {  // substitution: f(x = 2_c), subs(f, x = y * y)
             return binding<Name, D>{v};
         } else if constexpr (detail::number_array<D>) {
             static_assert(detail::bindable<detail::spelled<Name>, D>,

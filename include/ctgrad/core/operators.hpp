@@ -1,4 +1,5 @@
-// The user-facing operations on expressions: + - * / unary -, pow and the elementary functions.
+// The user-facing operations on expressions: + - * / unary -, pow, the elementary functions,
+// comparisons, where, and `apply` for a user's own operations.
 // Each forwards to a simplifying constructor (core/build.hpp, core/ops.hpp).
 #ifndef CTGRAD_CORE_OPERATORS_HPP
 #define CTGRAD_CORE_OPERATORS_HPP
@@ -76,8 +77,92 @@ CTGRAD_DETAIL_DEFINE_FUNCTION(log1p)
 CTGRAD_DETAIL_DEFINE_FUNCTION(expm1)
 CTGRAD_DETAIL_DEFINE_FUNCTION(sign)
 CTGRAD_DETAIL_DEFINE_FUNCTION(step)
+CTGRAD_DETAIL_DEFINE_FUNCTION(atan)
+CTGRAD_DETAIL_DEFINE_FUNCTION(asin)
+CTGRAD_DETAIL_DEFINE_FUNCTION(acos)
+CTGRAD_DETAIL_DEFINE_FUNCTION(sinh)
+CTGRAD_DETAIL_DEFINE_FUNCTION(cosh)
+CTGRAD_DETAIL_DEFINE_FUNCTION(asinh)
+CTGRAD_DETAIL_DEFINE_FUNCTION(acosh)
+CTGRAD_DETAIL_DEFINE_FUNCTION(atanh)
+CTGRAD_DETAIL_DEFINE_FUNCTION(erf)
+CTGRAD_DETAIL_DEFINE_FUNCTION(erfc)
+CTGRAD_DETAIL_DEFINE_FUNCTION(log2)
+CTGRAD_DETAIL_DEFINE_FUNCTION(log10)
+CTGRAD_DETAIL_DEFINE_FUNCTION(cbrt)
 
 #undef CTGRAD_DETAIL_DEFINE_FUNCTION
+
+#define CTGRAD_DETAIL_DEFINE_FUNCTION2(fn, op)                                             \
+    template <class A, class B> requires detail::operands<A, B>                          \
+    constexpr auto fn(const A& a, const B& b) { return make_binary_function<op>(detail::as_expr(a), detail::as_expr(b)); }
+
+namespace detail {
+template <class A, class B> concept numbers_with_a_literal = is_number<A> && is_number<B> && (is_literal<A> || is_literal<B>);
+}  // namespace detail
+
+/// An operation `Op` of two operands; two numbers of which one is known only at run time are
+/// folded into a run-time literal (of two constants it stays a type: `max(2, 3)`).
+template <class Op, class A, class B>
+constexpr auto make_binary_function(const A& a, const B& b) {
+    if constexpr (detail::numbers_with_a_literal<A, B>) return literal{Op::value(detail::number_value(a), detail::number_value(b))};
+    else return binary<Op, A, B>{a, b};
+}
+
+/// atan2(y, x): the angle of the point (x, y), in (-pi, pi].
+CTGRAD_DETAIL_DEFINE_FUNCTION2(atan2, atan2_op)
+/// hypot(a, b) = sqrt(a^2 + b^2), without overflow.
+CTGRAD_DETAIL_DEFINE_FUNCTION2(hypot, hypot_op)
+/// max(a, b) and min(a, b), as torch.maximum and torch.minimum (a tie shares the gradient).
+CTGRAD_DETAIL_DEFINE_FUNCTION2(max, max_op)
+CTGRAD_DETAIL_DEFINE_FUNCTION2(min, min_op)
+/// clamp_min(a, lo) and clamp_max(a, hi), as torch.clamp with one bound.
+CTGRAD_DETAIL_DEFINE_FUNCTION2(clamp_min, clamp_min_op)
+CTGRAD_DETAIL_DEFINE_FUNCTION2(clamp_max, clamp_max_op)
+
+#undef CTGRAD_DETAIL_DEFINE_FUNCTION2
+
+/// clamp(a, lo, hi), as torch.clamp: min(max(a, lo), hi); the gradient passes where
+/// lo <= a <= hi (bounds included) and nan stays nan.
+template <class A, class L, class H> requires detail::operands<A, L> && operand<H>
+constexpr auto clamp(const A& a, const L& lo, const H& hi) { return clamp_max(clamp_min(a, lo), hi); }
+
+// ---- comparisons and selection ----------------------------------------------------------
+
+/// `a < b`, `a > b`, `a <= b`, `a >= b`, `a == b`, `a != b`: conditions, 1 where true and 0
+/// where false (false for nan, except !=), for `where`. Their derivative is 0.
+template <class A, class B> requires detail::operands<A, B>
+constexpr auto operator<(const A& a, const B& b) { return make_lt(detail::as_expr(a), detail::as_expr(b)); }
+template <class A, class B> requires detail::operands<A, B>
+constexpr auto operator>(const A& a, const B& b) { return make_gt(detail::as_expr(a), detail::as_expr(b)); }
+template <class A, class B> requires detail::operands<A, B>
+constexpr auto operator<=(const A& a, const B& b) { return make_le(detail::as_expr(a), detail::as_expr(b)); }
+template <class A, class B> requires detail::operands<A, B>
+constexpr auto operator>=(const A& a, const B& b) { return make_ge(detail::as_expr(a), detail::as_expr(b)); }
+template <class A, class B> requires detail::operands<A, B>
+constexpr auto operator==(const A& a, const B& b) { return make_eq(detail::as_expr(a), detail::as_expr(b)); }
+template <class A, class B> requires detail::operands<A, B>
+constexpr auto operator!=(const A& a, const B& b) { return make_ne(detail::as_expr(a), detail::as_expr(b)); }
+/// `c && d` of two conditions, `!c`.
+template <expression A, expression B>
+constexpr auto operator&&(const A& a, const B& b) { return make_and(a, b); }
+template <expression A>
+constexpr auto operator!(const A& a) { return make_not(a); }
+
+/// where(c, a, b), as torch.where: a where the condition c holds (c != 0), else b. The gradient
+/// goes to a where c holds and to b elsewhere, whatever the other branch is (inf, nan).
+template <class C, class A, class B> requires expression<C> && operand<A> && operand<B>
+constexpr auto where(const C& c, const A& a, const B& b) {
+    // where(c, 0, b) + where(!c, 0, a): each term a select, so the sum is exactly a or b
+    return make_add(make_where(c, detail::as_expr(b)), make_where(make_not(c), detail::as_expr(a)));
+}
+
+/// A user's operation `Op` (derived from `ctgrad::function_op`, core/ops.hpp) applied to `a`,
+/// or to `a` and `b`.
+template <class Op, expression A>
+constexpr auto apply(const A& a) { return make_unary<Op>(a); }
+template <class Op, class A, class B> requires detail::operands<A, B>
+constexpr auto apply(const A& a, const B& b) { return make_binary_function<Op>(detail::as_expr(a), detail::as_expr(b)); }
 
 // ---- functions ctgrad does not have --------------------------------------------------------
 //
@@ -107,22 +192,11 @@ constexpr const auto& ctgrad_side(const A& a, const B& b) {
 template <class... X> inline constexpr bool is_a_ctgrad_function = false;
 }  // namespace detail
 
-#define CTGRAD_DETAIL_FUNCTIONS "exp, log, sin, cos, tan, tanh, sqrt, sigmoid, abs, relu, log1p, expm1, sign, step and pow"
+#define CTGRAD_DETAIL_FUNCTIONS                                                                              \
+    "exp, log, sin, cos, tan, tanh, sqrt, sigmoid, abs, relu, log1p, expm1, sign, step, atan, asin, acos, sinh, " \
+    "cosh, asinh, acosh, atanh, erf, erfc, log2, log10, cbrt, pow, atan2, hypot, min, max, clamp and where"
 
-template <detail::ctgrad_object A> constexpr auto acos(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: acos is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto asin(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: asin is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto atan(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: atan is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto sinh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: sinh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto cosh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: cosh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto asinh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: asinh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto acosh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: acosh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto atanh(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: atanh is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
 template <detail::ctgrad_object A> constexpr auto exp2(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: exp2 is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto log2(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: log2 is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto log10(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: log10 is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto cbrt(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: cbrt is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto erf(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: erf is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <detail::ctgrad_object A> constexpr auto erfc(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: erfc is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
 template <detail::ctgrad_object A> constexpr auto tgamma(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: tgamma is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
 template <detail::ctgrad_object A> constexpr auto lgamma(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: lgamma is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
 template <detail::ctgrad_object A> constexpr auto floor(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: floor is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
@@ -130,8 +204,6 @@ template <detail::ctgrad_object A> constexpr auto ceil(const A& a) { static_asse
 template <detail::ctgrad_object A> constexpr auto round(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: round is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
 template <detail::ctgrad_object A> constexpr auto trunc(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: trunc is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
 template <detail::ctgrad_object A> constexpr auto fabs(const A& a) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>>, "ctgrad: fabs is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return a; }
-template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto atan2(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: atan2 is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
-template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto hypot(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: hypot is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
 template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto fmod(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: fmod is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
 template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto fmin(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: fmin is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }
 template <class A, class B> requires detail::ctgrad_operands<A, B> constexpr auto fmax(const A& a, const B& b) { static_assert(detail::is_a_ctgrad_function<detail::readable<A>, detail::readable<B>>, "ctgrad: fmax is not a ctgrad function; ctgrad has " CTGRAD_DETAIL_FUNCTIONS); return detail::ctgrad_side(a, b); }

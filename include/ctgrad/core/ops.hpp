@@ -35,7 +35,9 @@
 
 namespace ctgrad {
 
-enum class notation { infix, prefix, power, function };
+/// How an operation prints: infix ("a + b"), prefix ("-a"), power ("a^3"), function
+/// ("sin(a)", "atan2(a, b)"), or symbol ("pi": a constant whose operand is not printed).
+enum class notation { infix, prefix, power, function, symbol };
 
 namespace detail {
 template <fixed_string Name, notation Notation, int Precedence = 5>
@@ -342,6 +344,9 @@ struct test_le { template <class T> constexpr bool operator()(T a, T b) const { 
 struct test_ge { template <class T> constexpr bool operator()(T a, T b) const { return a >= b; } };
 struct test_eq { template <class T> constexpr bool operator()(T a, T b) const { return a == b; } };
 struct test_and { template <class T> constexpr bool operator()(T a, T b) const { return a != T(0) && b != T(0); } };
+struct test_lt { template <class T> constexpr bool operator()(T a, T b) const { return a < b; } };
+struct test_gt { template <class T> constexpr bool operator()(T a, T b) const { return a > b; } };
+struct test_ne { template <class T> constexpr bool operator()(T a, T b) const { return a != b; } };
 }  // namespace detail
 /// a <= b
 struct le_op : condition_op<"<=", 0, detail::test_le> {};
@@ -351,6 +356,22 @@ struct ge_op : condition_op<">=", 0, detail::test_ge> {};
 struct eq_op : condition_op<"==", 0, detail::test_eq> {};
 /// a && b, of two conditions
 struct and_op : condition_op<"&&", -1, detail::test_and> {};
+/// a < b
+struct lt_op : condition_op<"<", 0, detail::test_lt> {};
+/// a > b
+struct gt_op : condition_op<">", 0, detail::test_gt> {};
+/// a != b (true for nan)
+struct ne_op : condition_op<"!=", 0, detail::test_ne> {};
+
+/// !c, of a condition: 1 where c == 0, else 0.  Its derivative is 0.
+struct not_op : detail::op_base<"!", notation::prefix, 3> {
+    static constexpr std::string_view torch_backward = "";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = "not";
+    template <class T> static constexpr T value(T c) { return c == T(0) ? T(1) : T(0); }
+    template <class A, class R> static constexpr auto partial(const A&, const R&) { return zero; }
+};
 
 /// where(c, 0, v): 0 where the condition c holds (c != 0), else v; printed as torch.where.
 /// d/dv = where(c, 0, 1): a masked partial, which the reverse sweep applies as a select.
@@ -377,6 +398,20 @@ constexpr auto make_condition(const A& a, const B& b) {
 template <class A, class B> constexpr auto make_le(const A& a, const B& b) { return detail::make_condition<le_op>(a, b); }
 template <class A, class B> constexpr auto make_ge(const A& a, const B& b) { return detail::make_condition<ge_op>(a, b); }
 template <class A, class B> constexpr auto make_eq(const A& a, const B& b) { return detail::make_condition<eq_op>(a, b); }
+/// `a < b`, `a > b`, `a != b` (1 or 0), folded when both are numbers.
+template <class A, class B> constexpr auto make_lt(const A& a, const B& b) { return detail::make_condition<lt_op>(a, b); }
+template <class A, class B> constexpr auto make_gt(const A& a, const B& b) { return detail::make_condition<gt_op>(a, b); }
+template <class A, class B> constexpr auto make_ne(const A& a, const B& b) { return detail::make_condition<ne_op>(a, b); }
+
+/// `!c`, simplified: a constant condition is folded, !!c is c.
+template <class C>
+constexpr auto make_not(const C& c) {
+    using namespace detail;
+    if constexpr (is_constant<C>) return constant<C::num == 0 ? 1 : 0>{};
+    else if constexpr (is_literal<C>) return literal{c.value == 0 ? 1.0 : 0.0};
+    else if constexpr (is_op<C, not_op>) return c.a();
+    else return unary<not_op, C>{c};
+}
 
 /// `a && b` of two conditions: a constant false side decides, a constant true side drops out.
 template <class A, class B>
@@ -412,6 +447,244 @@ struct relu_op : detail::op_base<"relu", notation::function> {
     template <class T> static constexpr T value(T a) { return a < T(0) ? T(0) : a; }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_where(make_le(a, zero), one); }
 };
+
+// ---- inverse trigonometric, hyperbolic and special functions ------------------------------
+
+/// pi, as a symbol: `unary<pi_op, constant<1>>`, which is `ctgrad::pi`.  Its derivative is 0.
+struct pi_op : detail::op_base<"pi", notation::symbol> {
+    static constexpr std::string_view torch_backward = "";
+    static constexpr bool saves_result = false;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = name;
+    template <class T> static constexpr T value(T) { return T(3.141592653589793238462643383279502884L); }
+    template <class A, class R> static constexpr auto partial(const A&, const R&) { return zero; }
+};
+
+/// The constant pi (prints "pi"): `2 * pi * r`.
+inline constexpr unary<pi_op, constant<1>> pi{};
+
+namespace detail {
+/// PyTorch's name of the backward of the function `name`: "log_softmax" -> "LogSoftmaxBackward0".
+template <fixed_string Name>
+consteval std::size_t torch_style_size() {
+    std::size_t n = 9;  // "Backward0"
+    for (char c : Name.view()) n += c != '_';
+    return n;
+}
+template <fixed_string Name>
+inline constexpr auto torch_style_backward = [] {
+    fixed_string<torch_style_size<Name>() + 1> s;
+    std::size_t k = 0;
+    bool upper = true;
+    for (char c : Name.view()) {
+        if (c == '_') { upper = true; continue; }
+        s.chars[k++] = upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+        upper = false;
+    }
+    for (char c : std::string_view("Backward0")) s.chars[k++] = c;
+    return s;
+}();
+}  // namespace detail
+
+/// The base of an operation printed as a function call, `name(a)` or `name(a, b)`: the built-in
+/// functions below and a user's own operations.
+///
+/// A tag derived from it adds `value` and the partials, the fields described at the top of this
+/// file:
+///
+///     struct softplus_op : ctgrad::function_op<"softplus"> {
+///         template <class T> static T value(T a) { using std::exp; using std::log1p; return log1p(exp(a)); }
+///         template <class A, class R> static constexpr auto partial(const A& a, const R&) { return ctgrad::sigmoid(a); }
+///     };
+///     auto f = ctgrad::apply<softplus_op>(x);   // prints "softplus(x)"
+///
+/// `Backward` is the grad_fn name on a Tensor (by default PyTorch's style: "SoftplusBackward0");
+/// `SavesResult` says whether that backward reads the result (then changing the result in place
+/// makes backward raise, as in PyTorch).
+template <fixed_string Name, fixed_string Backward = detail::torch_style_backward<Name>, bool SavesResult = false>
+struct function_op : detail::op_base<Name, notation::function> {
+    static constexpr bool associative = false;
+    static constexpr std::string_view torch_backward = Backward.view();
+    static constexpr bool saves_result = SavesResult;
+    static constexpr bool linear = false;
+    static constexpr std::string_view dot_label = Name.view();
+};
+
+/// atan(a);  d/da = 1 / (1 + a^2).
+struct atan_op : function_op<"atan"> {
+    template <class T> static T value(T a) { using std::atan; return atan(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, make_add(one, make_ipow<2>(a))); }
+};
+
+/// asin(a);  d/da = 1 / sqrt(1 - a^2).
+struct asin_op : function_op<"asin"> {
+    template <class T> static T value(T a) { using std::asin; return asin(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_div(one, make_unary<sqrt_op>(make_sub(one, make_ipow<2>(a))));
+    }
+};
+
+/// acos(a);  d/da = -1 / sqrt(1 - a^2).
+struct acos_op : function_op<"acos"> {
+    template <class T> static T value(T a) { using std::acos; return acos(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_div(constant<-1>{}, make_unary<sqrt_op>(make_sub(one, make_ipow<2>(a))));
+    }
+};
+
+/// sinh(a);  d/da = cosh(a).
+struct sinh_op : function_op<"sinh"> {
+    template <class T> static T value(T a) { using std::sinh; return sinh(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&);
+};
+
+/// cosh(a);  d/da = sinh(a).
+struct cosh_op : function_op<"cosh"> {
+    template <class T> static T value(T a) { using std::cosh; return cosh(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<sinh_op>(a); }
+};
+
+template <class A, class R>
+constexpr auto sinh_op::partial(const A& a, const R&) { return make_unary<cosh_op>(a); }
+
+/// asinh(a);  d/da = 1 / sqrt(a^2 + 1).
+struct asinh_op : function_op<"asinh"> {
+    template <class T> static T value(T a) { using std::asinh; return asinh(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_div(one, make_unary<sqrt_op>(make_add(make_ipow<2>(a), one)));
+    }
+};
+
+/// acosh(a);  d/da = 1 / sqrt(a^2 - 1).
+struct acosh_op : function_op<"acosh"> {
+    template <class T> static T value(T a) { using std::acosh; return acosh(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_div(one, make_unary<sqrt_op>(make_sub(make_ipow<2>(a), one)));
+    }
+};
+
+/// atanh(a);  d/da = 1 / (1 - a^2).
+struct atanh_op : function_op<"atanh"> {
+    template <class T> static T value(T a) { using std::atanh; return atanh(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, make_sub(one, make_ipow<2>(a))); }
+};
+
+/// erf(a);  d/da = 2 exp(-a^2) / sqrt(pi).
+struct erf_op : function_op<"erf"> {
+    template <class T> static T value(T a) { using std::erf; return erf(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_div(make_mul(constant<2>{}, make_unary<exp_op>(make_neg(make_ipow<2>(a)))), make_unary<sqrt_op>(pi));
+    }
+};
+
+/// erfc(a) = 1 - erf(a);  d/da = -2 exp(-a^2) / sqrt(pi).
+struct erfc_op : function_op<"erfc"> {
+    template <class T> static T value(T a) { using std::erfc; return erfc(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_div(make_mul(constant<-2>{}, make_unary<exp_op>(make_neg(make_ipow<2>(a)))), make_unary<sqrt_op>(pi));
+    }
+};
+
+/// log2(a);  d/da = 1 / (a log(2)).
+struct log2_op : function_op<"log2"> {
+    template <class T> static T value(T a) { using std::log2; return log2(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_div(one, make_mul(a, make_unary<log_op>(constant<2>{})));
+    }
+};
+
+/// log10(a);  d/da = 1 / (a log(10)).
+struct log10_op : function_op<"log10"> {
+    template <class T> static T value(T a) { using std::log10; return log10(a); }
+    template <class A, class R> static constexpr auto partial(const A& a, const R&) {
+        return make_div(one, make_mul(a, make_unary<log_op>(constant<10>{})));
+    }
+};
+
+/// cbrt(a), the real cube root;  d/da = 1 / (3 cbrt(a)^2) = 1 / (3 r^2).  (PyTorch has no cbrt.)
+struct cbrt_op : function_op<"cbrt", ""> {
+    template <class T> static T value(T a) { using std::cbrt; return cbrt(a); }
+    template <class A, class R> static constexpr auto partial(const A&, const R& r) {
+        return make_div(one, make_mul(constant<3>{}, make_ipow<2>(r)));
+    }
+};
+
+/// atan2(a, b), the angle of the point (b, a);  d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2).
+struct atan2_op : function_op<"atan2"> {
+    template <class T> static T value(T a, T b) { using std::atan2; return atan2(a, b); }
+    template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& b, const R&) {
+        return make_div(b, make_add(make_ipow<2>(a), make_ipow<2>(b)));
+    }
+    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& b, const R&) {
+        return make_div(make_neg(a), make_add(make_ipow<2>(a), make_ipow<2>(b)));
+    }
+};
+
+/// hypot(a, b) = sqrt(a^2 + b^2) without overflow;  d/da = a / r, d/db = b / r (nan at 0, 0, as
+/// in PyTorch).
+struct hypot_op : function_op<"hypot"> {
+    template <class T> static T value(T a, T b) { using std::hypot; return hypot(a, b); }
+    template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B&, const R& r) { return make_div(a, r); }
+    template <class A, class B, class R> static constexpr auto partial_r(const A&, const B& b, const R& r) { return make_div(b, r); }
+};
+
+namespace detail {
+/// The share of the gradient of max(a, b) or min(a, b) an operand gets where it is not the
+/// smaller (larger) one: 1, or 1/2 at a tie, as torch.maximum and torch.minimum.
+template <class A, class B>
+constexpr auto tie_share(const A& a, const B& b) {
+    return make_sub(one, make_mul(make_constant<1, 2>(), make_condition<eq_op>(a, b)));
+}
+}  // namespace detail
+
+/// max(a, b), as torch.maximum: nan if either is nan, a at a tie (0 and -0 too);  d/da = 0 where a < b, 1/2 at a tie, else 1
+/// (d/db alike).
+struct max_op : function_op<"max", "MaximumBackward0"> {
+    template <class T> static constexpr T value(T a, T b) { return b > a || b != b ? b : a; }
+    template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& b, const R&);
+    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& b, const R&);
+};
+
+/// min(a, b), as torch.minimum: nan if either is nan, a at a tie (0 and -0 too);  d/da = 0 where a > b, 1/2 at a tie, else 1
+/// (d/db alike).
+struct min_op : function_op<"min", "MinimumBackward0"> {
+    template <class T> static constexpr T value(T a, T b) { return b < a || b != b ? b : a; }
+    template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& b, const R&);
+    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& b, const R&);
+};
+
+/// clamp_min(a, lo) = max(a, lo) with clamp's gradient: d/da = 1 where a >= lo, else 0 (also at
+/// nan); d/dlo = 1 where a < lo (torch.clamp(a, min=lo): a tie goes to a).  nan stays nan.
+struct clamp_min_op : function_op<"clamp_min", "ClampMinBackward0"> {
+    template <class T> static constexpr T value(T a, T lo) { return a < lo ? lo : a; }
+    template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& lo, const R&);
+    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& lo, const R&);
+};
+
+/// clamp_max(a, hi) = min(a, hi) with clamp's gradient: d/da = 1 where a <= hi, else 0 (also at
+/// nan); d/dhi = 1 where a > hi.  nan stays nan.
+struct clamp_max_op : function_op<"clamp_max", "ClampMaxBackward0"> {
+    template <class T> static constexpr T value(T a, T hi) { return a > hi ? hi : a; }
+    template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& hi, const R&);
+    template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& hi, const R&);
+};
+
+template <class A, class B, class R>
+constexpr auto max_op::partial_l(const A& a, const B& b, const R&) { return make_where(make_lt(a, b), detail::tie_share(a, b)); }
+template <class A, class B, class R>
+constexpr auto max_op::partial_r(const A& a, const B& b, const R&) { return make_where(make_gt(a, b), detail::tie_share(a, b)); }
+template <class A, class B, class R>
+constexpr auto min_op::partial_l(const A& a, const B& b, const R&) { return make_where(make_gt(a, b), detail::tie_share(a, b)); }
+template <class A, class B, class R>
+constexpr auto min_op::partial_r(const A& a, const B& b, const R&) { return make_where(make_lt(a, b), detail::tie_share(a, b)); }
+template <class A, class B, class R>
+constexpr auto clamp_min_op::partial_l(const A& a, const B& lo, const R&) { return make_where(make_not(make_ge(a, lo)), one); }
+template <class A, class B, class R>
+constexpr auto clamp_min_op::partial_r(const A& a, const B& lo, const R&) { return make_where(make_not(make_lt(a, lo)), one); }
+template <class A, class B, class R>
+constexpr auto clamp_max_op::partial_l(const A& a, const B& hi, const R&) { return make_where(make_not(make_le(a, hi)), one); }
+template <class A, class B, class R>
+constexpr auto clamp_max_op::partial_r(const A& a, const B& hi, const R&) { return make_where(make_not(make_gt(a, hi)), one); }
 
 // ---- general power (needs exp/log, so defined last) -----------------------------------
 

@@ -38,7 +38,9 @@ template <class... Ops> struct op_list {};
 /// core/ops.hpp lists.
 using all_ops = op_list<add_op, sub_op, mul_op, div_op, neg_op, ipow_op<2>, pow_op, exp_op, log_op, sin_op, cos_op, tan_op,
                         tanh_op, sqrt_op, sigmoid_op, log1p_op, expm1_op, reciprocal_op, sign_op, abs_op, step_op, le_op,
-                        ge_op, eq_op, and_op, where_op, relu_op, sum_op, mean_op>;
+                        ge_op, eq_op, and_op, lt_op, gt_op, ne_op, not_op, where_op, relu_op, pi_op, atan_op, asin_op,
+                        acos_op, sinh_op, cosh_op, asinh_op, acosh_op, atanh_op, erf_op, erfc_op, log2_op, log10_op,
+                        cbrt_op, atan2_op, hypot_op, max_op, min_op, clamp_min_op, clamp_max_op, sum_op, mean_op>;
 
 template <class E> struct is_reduction_trait : std::bool_constant<false> {};
 template <class E> concept is_reduction = is_reduction_trait<E>::value;

@@ -55,13 +55,23 @@ constexpr void put_int(Sink& sink, std::intmax_t v) {
     sink.put(std::string_view(buf, n));
 }
 
+/// `where(c, 0, b) + where(!c, 0, a)`, which `where(c, a, b)` builds (core/operators.hpp), and
+/// `clamp_max(clamp_min(a, lo), hi)`, which `clamp(a, lo, hi)` builds: printed as written.
+template <class E> struct is_select_pair_trait : std::bool_constant<false> {};
+template <class E> concept is_select_pair = is_select_pair_trait<E>::value;
+template <class C, class B, class A>
+struct is_select_pair_trait<binary<add_op, binary<where_op, C, B>, binary<where_op, unary<not_op, C>, A>>> : std::bool_constant<true> {};
+template <class C, class B, class A>
+struct is_select_pair_trait<binary<add_op, binary<where_op, unary<not_op, C>, A>, binary<where_op, C, B>>> : std::bool_constant<true> {};
+template <class E> concept is_clamp = is_op<E, clamp_max_op> && is_op<typename E::left_type, clamp_min_op>;
+
 /// The binding strength of a node as printed: sums 1, products 2, negation 3, powers 4,
 /// atoms (names, function calls, non-negative integers) 5.
 template <class E>
 constexpr int print_precedence(const E& e) {
     if constexpr (is_constant<E>) return E::den != 1 ? 2 : E::num < 0 ? 3 : 5;
     else if constexpr (is_literal<E>) return e.value < 0 ? 3 : 5;
-    else if constexpr (is_variable<E>) return 5;
+    else if constexpr (is_variable<E> || is_select_pair<E> || is_clamp<E>) return 5;
     else if constexpr (is_op<E, where_op>) {
         // printed as its branch when the condition is a number (see print)
         if constexpr (is_literal<typename E::left_type>) return e.l().value != 0 ? 5 : print_precedence(e.r());
@@ -106,13 +116,47 @@ constexpr void print(const E& e, Sink& sink) {
             print(e.r(), sink);
             sink.put(")");
         }
+    } else if constexpr (is_select_pair<E>) {
+        // where(c, a, b): the term whose condition is not negated holds c and b
+        sink.put("where(");
+        if constexpr (!is_op<typename E::left_type::left_type, not_op>) {
+            print(e.l().l(), sink);
+            sink.put(", ");
+            print(e.r().r(), sink);
+            sink.put(", ");
+            print(e.l().r(), sink);
+        } else {
+            print(e.r().l(), sink);
+            sink.put(", ");
+            print(e.l().r(), sink);
+            sink.put(", ");
+            print(e.r().r(), sink);
+        }
+        sink.put(")");
+    } else if constexpr (is_clamp<E>) {
+        sink.put("clamp(");
+        print(e.l().l(), sink);
+        sink.put(", ");
+        print(e.l().r(), sink);
+        sink.put(", ");
+        print(e.r(), sink);
+        sink.put(")");
     } else {
         using Op = op_t<E>;
         constexpr int p = Op::precedence;
-        if constexpr (Op::notation == notation::function) {
+        if constexpr (Op::notation == notation::symbol) {
+            sink.put(Op::name);
+        } else if constexpr (Op::notation == notation::function && is_unary<E>) {
             sink.put(Op::name);
             sink.put("(");
             print(e.a(), sink);
+            sink.put(")");
+        } else if constexpr (Op::notation == notation::function) {
+            sink.put(Op::name);
+            sink.put("(");
+            print(e.l(), sink);
+            sink.put(", ");
+            print(e.r(), sink);
             sink.put(")");
         } else if constexpr (Op::notation == notation::prefix) {
             sink.put(Op::name);
