@@ -27,11 +27,24 @@
 #define CTGRAD_CORE_OPS_HPP
 
 #include <ctgrad/core/build.hpp>
+#include <ctgrad/core/math.hpp>
 
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+
+// The value of a <cmath> function f of a T: ctgrad::math::f for a floating-point T (constexpr:
+// a derivative's value can be static_assert-ed, core/math.hpp), else f found by argument-
+// dependent lookup (SIMD packs, user number types), with std::f for the built-in types.
+#define CTGRAD_DETAIL_CMATH(f, ...)                             \
+    if constexpr (std::floating_point<T>) {                     \
+        return ::ctgrad::math::f(__VA_ARGS__);                  \
+    } else {                                                    \
+        using std::f;                                           \
+        return f(__VA_ARGS__);                                  \
+    }
 
 namespace ctgrad {
 
@@ -164,7 +177,7 @@ struct pow_op : detail::op_base<"^", notation::power, 4> {
     static constexpr bool saves_result = true;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a, T b) { using std::pow; return pow(a, b); }
+    template <class T> static constexpr T value(T a, T b) { CTGRAD_DETAIL_CMATH(pow, a, b) }
     template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& b, const R&);
     template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B&, const R& r);
 };
@@ -177,7 +190,7 @@ struct exp_op : detail::op_base<"exp", notation::function> {
     static constexpr bool saves_result = true;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::exp; return exp(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(exp, a) }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) { return r; }
 };
 
@@ -187,7 +200,7 @@ struct log_op : detail::op_base<"log", notation::function> {
     static constexpr bool saves_result = false;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::log; return log(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(log, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, a); }
 };
 
@@ -197,7 +210,7 @@ struct sin_op : detail::op_base<"sin", notation::function> {
     static constexpr bool saves_result = false;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::sin; return sin(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(sin, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&);
 };
 
@@ -207,7 +220,7 @@ struct cos_op : detail::op_base<"cos", notation::function> {
     static constexpr bool saves_result = false;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::cos; return cos(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(cos, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_neg(make_unary<sin_op>(a));
     }
@@ -222,7 +235,7 @@ struct tan_op : detail::op_base<"tan", notation::function> {
     static constexpr bool saves_result = true;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::tan; return tan(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(tan, a) }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_add(one, make_ipow<2>(r)); }
 };
 
@@ -232,7 +245,7 @@ struct tanh_op : detail::op_base<"tanh", notation::function> {
     static constexpr bool saves_result = true;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::tanh; return tanh(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(tanh, a) }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_sub(one, make_ipow<2>(r)); }
 };
 
@@ -242,7 +255,7 @@ struct sqrt_op : detail::op_base<"sqrt", notation::function> {
     static constexpr bool saves_result = true;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::sqrt; return sqrt(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(sqrt, a) }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) {
         return make_div(one, make_mul(constant<2>{}, r));
     }
@@ -255,9 +268,13 @@ struct sigmoid_op : detail::op_base<"sigmoid", notation::function> {
     static constexpr bool saves_result = true;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) {
-        using std::exp;
-        return T(1) / (T(1) + exp(-a));
+    template <class T> static constexpr T value(T a) {
+        if constexpr (std::floating_point<T>) {
+            return T(1) / (T(1) + ::ctgrad::math::exp(-a));
+        } else {
+            using std::exp;
+            return T(1) / (T(1) + exp(-a));
+        }
     }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) { return make_mul(r, make_sub(one, r)); }
 };
@@ -268,7 +285,7 @@ struct log1p_op : detail::op_base<"log1p", notation::function> {
     static constexpr bool saves_result = false;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::log1p; return log1p(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(log1p, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, make_add(one, a)); }
 };
 
@@ -278,7 +295,7 @@ struct expm1_op : detail::op_base<"expm1", notation::function> {
     static constexpr bool saves_result = true;
     static constexpr bool linear = false;
     static constexpr std::string_view dot_label = name;
-    template <class T> static T value(T a) { using std::expm1; return expm1(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(expm1, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<exp_op>(a); }
 };
 
@@ -512,13 +529,13 @@ struct function_op : detail::op_base<Name, notation::function> {
 
 /// atan(a);  d/da = 1 / (1 + a^2).
 struct atan_op : function_op<"atan"> {
-    template <class T> static T value(T a) { using std::atan; return atan(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(atan, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, make_add(one, make_ipow<2>(a))); }
 };
 
 /// asin(a);  d/da = 1 / sqrt(1 - a^2).
 struct asin_op : function_op<"asin"> {
-    template <class T> static T value(T a) { using std::asin; return asin(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(asin, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_div(one, make_unary<sqrt_op>(make_sub(one, make_ipow<2>(a))));
     }
@@ -526,7 +543,7 @@ struct asin_op : function_op<"asin"> {
 
 /// acos(a);  d/da = -1 / sqrt(1 - a^2).
 struct acos_op : function_op<"acos"> {
-    template <class T> static T value(T a) { using std::acos; return acos(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(acos, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_div(constant<-1>{}, make_unary<sqrt_op>(make_sub(one, make_ipow<2>(a))));
     }
@@ -534,13 +551,13 @@ struct acos_op : function_op<"acos"> {
 
 /// sinh(a);  d/da = cosh(a).
 struct sinh_op : function_op<"sinh"> {
-    template <class T> static T value(T a) { using std::sinh; return sinh(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(sinh, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&);
 };
 
 /// cosh(a);  d/da = sinh(a).
 struct cosh_op : function_op<"cosh"> {
-    template <class T> static T value(T a) { using std::cosh; return cosh(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(cosh, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_unary<sinh_op>(a); }
 };
 
@@ -549,7 +566,7 @@ constexpr auto sinh_op::partial(const A& a, const R&) { return make_unary<cosh_o
 
 /// asinh(a);  d/da = 1 / sqrt(a^2 + 1).
 struct asinh_op : function_op<"asinh"> {
-    template <class T> static T value(T a) { using std::asinh; return asinh(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(asinh, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_div(one, make_unary<sqrt_op>(make_add(make_ipow<2>(a), one)));
     }
@@ -557,7 +574,7 @@ struct asinh_op : function_op<"asinh"> {
 
 /// acosh(a);  d/da = 1 / sqrt(a^2 - 1).
 struct acosh_op : function_op<"acosh"> {
-    template <class T> static T value(T a) { using std::acosh; return acosh(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(acosh, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_div(one, make_unary<sqrt_op>(make_sub(make_ipow<2>(a), one)));
     }
@@ -565,13 +582,13 @@ struct acosh_op : function_op<"acosh"> {
 
 /// atanh(a);  d/da = 1 / (1 - a^2).
 struct atanh_op : function_op<"atanh"> {
-    template <class T> static T value(T a) { using std::atanh; return atanh(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(atanh, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) { return make_div(one, make_sub(one, make_ipow<2>(a))); }
 };
 
 /// erf(a);  d/da = 2 exp(-a^2) / sqrt(pi).
 struct erf_op : function_op<"erf"> {
-    template <class T> static T value(T a) { using std::erf; return erf(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(erf, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_div(make_mul(constant<2>{}, make_unary<exp_op>(make_neg(make_ipow<2>(a)))), make_unary<sqrt_op>(pi));
     }
@@ -579,7 +596,7 @@ struct erf_op : function_op<"erf"> {
 
 /// erfc(a) = 1 - erf(a);  d/da = -2 exp(-a^2) / sqrt(pi).
 struct erfc_op : function_op<"erfc"> {
-    template <class T> static T value(T a) { using std::erfc; return erfc(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(erfc, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_div(make_mul(constant<-2>{}, make_unary<exp_op>(make_neg(make_ipow<2>(a)))), make_unary<sqrt_op>(pi));
     }
@@ -587,7 +604,7 @@ struct erfc_op : function_op<"erfc"> {
 
 /// log2(a);  d/da = 1 / (a log(2)).
 struct log2_op : function_op<"log2"> {
-    template <class T> static T value(T a) { using std::log2; return log2(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(log2, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_div(one, make_mul(a, make_unary<log_op>(constant<2>{})));
     }
@@ -595,7 +612,7 @@ struct log2_op : function_op<"log2"> {
 
 /// log10(a);  d/da = 1 / (a log(10)).
 struct log10_op : function_op<"log10"> {
-    template <class T> static T value(T a) { using std::log10; return log10(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(log10, a) }
     template <class A, class R> static constexpr auto partial(const A& a, const R&) {
         return make_div(one, make_mul(a, make_unary<log_op>(constant<10>{})));
     }
@@ -603,7 +620,7 @@ struct log10_op : function_op<"log10"> {
 
 /// cbrt(a), the real cube root;  d/da = 1 / (3 cbrt(a)^2) = 1 / (3 r^2).  (PyTorch has no cbrt.)
 struct cbrt_op : function_op<"cbrt", ""> {
-    template <class T> static T value(T a) { using std::cbrt; return cbrt(a); }
+    template <class T> static constexpr T value(T a) { CTGRAD_DETAIL_CMATH(cbrt, a) }
     template <class A, class R> static constexpr auto partial(const A&, const R& r) {
         return make_div(one, make_mul(constant<3>{}, make_ipow<2>(r)));
     }
@@ -611,7 +628,7 @@ struct cbrt_op : function_op<"cbrt", ""> {
 
 /// atan2(a, b), the angle of the point (b, a);  d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2).
 struct atan2_op : function_op<"atan2"> {
-    template <class T> static T value(T a, T b) { using std::atan2; return atan2(a, b); }
+    template <class T> static constexpr T value(T a, T b) { CTGRAD_DETAIL_CMATH(atan2, a, b) }
     template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& b, const R&) {
         return make_div(b, make_add(make_ipow<2>(a), make_ipow<2>(b)));
     }
@@ -623,7 +640,7 @@ struct atan2_op : function_op<"atan2"> {
 /// hypot(a, b) = sqrt(a^2 + b^2) without overflow;  d/da = a / r, d/db = b / r (nan at 0, 0, as
 /// in PyTorch).
 struct hypot_op : function_op<"hypot"> {
-    template <class T> static T value(T a, T b) { using std::hypot; return hypot(a, b); }
+    template <class T> static constexpr T value(T a, T b) { CTGRAD_DETAIL_CMATH(hypot, a, b) }
     template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B&, const R& r) { return make_div(a, r); }
     template <class A, class B, class R> static constexpr auto partial_r(const A&, const B& b, const R& r) { return make_div(b, r); }
 };
@@ -708,5 +725,7 @@ constexpr auto pow_op::partial_r(const A& a, const B& b, const R& r) {
 }
 
 }  // namespace ctgrad
+
+#undef CTGRAD_DETAIL_CMATH
 
 #endif
