@@ -23,6 +23,7 @@
 #include <ctgrad/io/to_string.hpp>
 #include <ctgrad/diff/reverse.hpp>
 #include <ctgrad/eval/second_order.hpp>
+#include <ctgrad/eval/gradcheck.hpp>
 #include <ctgrad/io/python_repr.hpp>
 #include <ctgrad/io/dot.hpp>
 #include <ctgrad/autograd/format.hpp>
@@ -40,6 +41,7 @@
 #include <ctgrad/autograd/print.hpp>
 #include <ctgrad/autograd/dot.hpp>
 #include <ctgrad/autograd/misuse.hpp>
+#include <ctgrad/autograd/gradcheck.hpp>
 #include <ctgrad/tensor.hpp>
 
 #endif

@@ -22,6 +22,7 @@
 #include <ctgrad/io/to_string.hpp>
 #include <ctgrad/diff/reverse.hpp>
 #include <ctgrad/eval/second_order.hpp>
+#include <ctgrad/eval/gradcheck.hpp>
 #include <ctgrad/io/python_repr.hpp>
 #include <ctgrad/io/dot.hpp>
 

@@ -25,5 +25,6 @@
 #include <ctgrad/io/dot.hpp>
 #include <ctgrad/autograd/dot.hpp>
 #include <ctgrad/autograd/misuse.hpp>
+#include <ctgrad/autograd/gradcheck.hpp>
 
 #endif
