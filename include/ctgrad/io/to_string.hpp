@@ -109,6 +109,13 @@ constexpr void print(const E& e, Sink& sink) {
         if constexpr (is_literal<typename E::left_type>) {
             if (e.l().value != 0) sink.put("0");
             else print(e.r(), sink);
+        } else if constexpr (is_op<typename E::left_type, not_op>) {
+            // where(!c, 0, v) is where(c, v, 0)
+            sink.put("where(");
+            print(e.l().a(), sink);
+            sink.put(", ");
+            print(e.r(), sink);
+            sink.put(", 0)");
         } else {
             sink.put("where(");
             print(e.l(), sink);
