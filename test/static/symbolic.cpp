@@ -310,4 +310,24 @@ static_assert(ctgrad::cos(x)(x = 0.0) == 1.0 && ctgrad::exp(x)(x = 0.0) == 1.0 &
 static_assert(ctgrad::math::sin(0.5) == 0.479425538604203 && ctgrad::math::erf(0.5) == 0.5204998778130465);
 static_assert(ctgrad::hypot(x, y)(x = 3.0, y = 4.0) == 5.0 && ctgrad::atan2(x, y)(x = 0.0, y = -1.0) == ctgrad::math::acos(-1.0));
 
+// ---- collecting and cancelling (core/build.hpp; bench/simplify measures it against SymPy) ----
+static_assert(to_string(x + x + x) == "3 * x");
+static_assert(to_string(3_c * y + 2_c * y) == "5 * y");
+static_assert(to_string(3_c * y - 2_c * y) == "y");
+static_assert(to_string(x * ctgrad::log(x) - x + x) == "x * log(x)");
+static_assert(to_string(d(x * ctgrad::log(x) - x, x)) == "log(x)");
+static_assert(to_string(pow(x + 1_c, 2_c) - x * x) == "(x + 1)^2 - x^2");
+static_assert(to_string(d(pow(x + 1_c, 2_c) - x * x, x)) == "2");
+static_assert(to_string(x * x * x * x / (x * x)) == "x^2");
+static_assert(to_string(x / (x * x * x)) == "1 / x^2");
+static_assert(to_string(d(ctgrad::log(x * y), x)) == "1 / x");
+static_assert(to_string(d(ctgrad::log(x * x * y), x)) == "2 / x");
+static_assert(to_string(d(x / (x * y), x)) == "0");
+static_assert(to_string((2_c * x) / (2_c * y)) == "x / y");
+static_assert(to_string(d(1_c / (x * x), x)) == "-2 / x^3");
+static_assert(to_string(d(pow(x, 2_c), x)) == "2 * x");
+// a quotient's derivative keeps PyTorch's order of division: a / b / b, not a / b^2
+static_assert(to_string(d(x / y, y)) == "-x / y / y");
+static_assert(d(x * x * x * x / (x * x), x)(x = 3.0) == 6.0);
+
 }  // namespace

@@ -16,6 +16,7 @@
 #include <numeric>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace ctgrad {
 namespace detail {
@@ -121,6 +122,110 @@ inline constexpr int combines_with_factor<A, binary<mul_op, L, R>> = combines<A,
 
 }  // namespace detail
 
+// ---- collecting like terms and cancelling factors -------------------------------------
+//
+// A name made by `let` is seen as its expression, as by the rules above: a named step and
+// the same step spelled out simplify alike (and print alike).
+namespace detail {
+
+/// A node of the operation `Op` (or a name of one).
+template <class E, class Op> concept is_raw = is_op<E, Op>;
+
+/// `k * e` with k a constant.
+template <class E> concept is_constant_scaled = is_raw<E, mul_op> && is_constant<typename E::left_type>;
+
+/// The coefficient and the term of a sum's operand: k * e -> k and e; e -> 1 and e.
+template <class E, bool = is_constant_scaled<E>> struct term_of { using coefficient = constant<1>; using term = E; };
+template <class E> struct term_of<E, true> { using coefficient = typename E::left_type; using term = typename E::right_type; };
+template <class E> constexpr decltype(auto) term_part(const E& e) {
+    if constexpr (is_constant_scaled<E>) return e.r();
+    else return (e);
+}
+/// `a` and `b` are multiples of one term by constants: 3 * y and 2 * y, x and 5 * x.
+template <class A, class B>
+concept like_terms = !is_number<A> && !is_number<B> && !has_state<A> && !has_state<B> &&
+                     same_node<typename term_of<A>::term, typename term_of<B>::term>;
+
+/// A factor of `A` (itself, or one of the factors of a product) and one of `B` are powers of
+/// one base (x and x, x^3 and x, ...): the quotient A / B cancels them.
+template <class A, class B>
+consteval bool shares_factor() {
+    if constexpr (is_raw<A, mul_op>) return shares_factor<typename A::left_type, B>() || shares_factor<typename A::right_type, B>();
+    else if constexpr (is_raw<B, mul_op>) return shares_factor<A, typename B::left_type>() || shares_factor<A, typename B::right_type>();
+    else if constexpr (is_number<A> || is_number<B> || has_state<A> || has_state<B>) return false;
+    else return combines<A, B>;
+}
+
+/// The exponent and the base of a power: x^n -> n and x; e -> 1 and e.
+template <class E> inline constexpr std::intmax_t power_exponent = is_ipow<E> ? ipow_exponent<E> : 1;
+template <class E> constexpr decltype(auto) power_base(const E& e) {
+    if constexpr (is_ipow<E>) return e.a();
+    else return (e);
+}
+
+/// The tests of the rules below on an operand of `A`, false when `A` is not a node of `Op`.
+template <class A, class Op, class B> consteval bool right_like() {
+    if constexpr (is_raw<A, Op>) return like_terms<typename A::right_type, B>;
+    else return false;
+}
+template <class A, class Op, class B> consteval bool left_like() {
+    if constexpr (is_raw<A, Op>) return like_terms<typename A::left_type, B>;
+    else return false;
+}
+template <class A, class Op> consteval bool right_is_constant() {
+    if constexpr (is_raw<A, Op>) return is_constant<typename A::right_type>;
+    else return false;
+}
+/// -a / b where a and b share a factor.
+template <class A, class B> consteval bool negation_shares() {
+    if constexpr (is_raw<A, neg_op>) return shares_factor<typename A::operand_type, B>();
+    else return false;
+}
+/// A shares a factor with the left (Side 0) or right (Side 1) factor of the product B.
+template <class A, class B, int Side> consteval bool shares_with_factor_of() {
+    if constexpr (!is_raw<B, mul_op>) return false;
+    else if constexpr (Side == 0) return shares_factor<A, typename B::left_type>();
+    else return shares_factor<A, typename B::right_type>();
+}
+//// k / (m * b) with k / m an integer (1 / (2 * b) stays: it is how PyTorch divides by 2 b).
+template <class A, class B> consteval bool integer_ratio() {
+    if constexpr (is_constant<A> && is_constant_scaled<B>) return decltype(constant_div<A, typename B::left_type>())::den == 1;
+    else return false;
+}
+/// (p / q) / (r / q).
+template <class A, class B> consteval bool same_denominator() {
+    if constexpr (is_raw<A, div_op> && is_raw<B, div_op>) return same_node<typename A::right_type, typename B::right_type>;
+    else return false;
+}
+/// a * (c / d) where a and d share a factor (Side 1; Side 0: (c / d) * a).
+template <class A, class B, int Side> consteval bool product_cancels() {
+    if constexpr (Side == 1 && is_raw<B, div_op>) return shares_factor<A, typename B::right_type>();
+    else if constexpr (Side == 0 && is_raw<A, div_op>) return shares_factor<B, typename A::right_type>();
+    else return false;
+}
+/// k * (s + t) - b where b is a multiple of s (Side 0) or of t (Side 1): distributing cancels.
+template <class A, class B, int Side> consteval bool distributes_like() {
+    if constexpr (is_constant_scaled<A>) {
+        using S = typename A::right_type;
+        if constexpr (is_raw<S, add_op> || is_raw<S, sub_op>) {
+            using T = std::conditional_t<Side == 0, typename S::left_type, typename S::right_type>;
+            if constexpr (is_number<T>) return false;
+            else return like_terms<decltype(make_mul(std::declval<const typename A::left_type&>(), std::declval<const T&>())), B>;
+        } else return false;
+    } else return false;
+}
+/// (c / d) / b with d and b distinct powers of one base.
+template <class A, class B> consteval bool quotient_of_powers() {
+    if constexpr (!is_raw<A, div_op>) return false;
+    else {
+        using D = typename A::right_type;
+        if constexpr (same_node<D, B> || has_state<D> || has_state<B>) return false;
+        else return combines<D, B>;
+    }
+}
+
+}  // namespace detail
+
 // ---- the simplifying constructors ---------------------------------------------------
 
 inline constexpr constant<0> zero{};
@@ -133,6 +238,21 @@ template <class A, class B> constexpr auto make_div(const A& a, const B& b);
 template <class A> constexpr auto make_neg(const A& a);
 template <std::intmax_t N, class A> constexpr auto make_ipow(const A& a);
 
+namespace detail {
+/// q / r, one fraction when q is one: (c / d) / r -> c / (d * r).
+template <class Q, class R>
+constexpr auto divide_by(const Q& q, const R& r) {
+    if constexpr (is_raw<Q, div_op>) return make_div(q.l(), make_mul(q.r(), r));
+    else return make_div(q, r);
+}
+/// q * r, one fraction when q is one: (c / d) * r -> (c * r) / d.
+template <class Q, class R>
+constexpr auto multiply_by(const Q& q, const R& r) {
+    if constexpr (is_raw<Q, div_op>) return make_div(make_mul(q.l(), r), q.r());
+    else return make_mul(q, r);
+}
+}  // namespace detail
+
 /// `a + b`, simplified.
 template <class A, class B>
 constexpr auto make_add(const A& a, const B& b) {
@@ -144,6 +264,19 @@ constexpr auto make_add(const A& a, const B& b) {
     else if constexpr (is_negated<B>) return make_sub(a, make_neg(b));
     else if constexpr (is_negated<A>) return make_sub(b, make_neg(a));
     else if constexpr (same_node<A, B>) return make_mul(constant<2>{}, a);
+    // like terms: 3 * y + 2 * y -> 5 * y, also one level into a sum: (s + 2 * y) + y -> s + 3 * y
+    else if constexpr (like_terms<A, B>)
+        return make_mul(constant_add<typename term_of<A>::coefficient, typename term_of<B>::coefficient>(), term_part(a));
+    else if constexpr (right_like<A, add_op, B>()) return make_add(a.l(), make_add(a.r(), b));
+    else if constexpr (left_like<A, add_op, B>()) return make_add(make_add(a.l(), b), a.r());
+    else if constexpr (left_like<A, sub_op, B>()) return make_sub(make_add(a.l(), b), a.r());
+    else if constexpr (right_like<A, sub_op, B>()) return make_add(a.l(), make_sub(b, a.r()));
+    // constants gathered at the end of a sum: (s + 1) + 2 -> s + 3, (s - 1) + 1 -> s
+    else if constexpr (is_constant<B> && right_is_constant<A, add_op>())
+        return make_add(a.l(), constant_add<typename A::right_type, B>());
+    else if constexpr (is_constant<B> && right_is_constant<A, sub_op>())
+        return make_sub(a.l(), constant_sub<typename A::right_type, B>());
+    else if constexpr (is_constant<A> && !is_number<B>) return make_add(b, a);
     // numbers go last in sums ("x + 1"); other operands in canonical order
     else if constexpr (is_number<A> && !is_number<B>) return binary<add_op, B, A>{b, a};
     else if constexpr (!is_number<A> && !is_number<B> && precedes<B, A>()) return binary<add_op, B, A>{b, a};
@@ -160,6 +293,23 @@ constexpr auto make_sub(const A& a, const B& b) {
     else if constexpr (is_number<A> && is_number<B>) return literal{number_value(a) - number_value(b)};
     else if constexpr (same_node<A, B>) return zero;
     else if constexpr (is_negated<B>) return make_add(a, make_neg(b));
+    // like terms: 3 * y - 2 * y -> y, also one level into a sum: (s + 3 * y) - y -> s + 2 * y
+    else if constexpr (like_terms<A, B>)
+        return make_mul(constant_sub<typename term_of<A>::coefficient, typename term_of<B>::coefficient>(), term_part(a));
+    else if constexpr (right_like<A, add_op, B>()) return make_add(a.l(), make_sub(a.r(), b));
+    else if constexpr (left_like<A, add_op, B>()) return make_add(make_sub(a.l(), b), a.r());
+    // 2 * (x + 1) - 2 * x -> 2
+    else if constexpr (distributes_like<A, B, 0>() || distributes_like<A, B, 1>()) {
+        const auto k = a.l();
+        const auto& sum = a.r();
+        if constexpr (is_raw<std::remove_cvref_t<decltype(sum)>, add_op>) return make_sub(make_add(make_mul(k, sum.l()), make_mul(k, sum.r())), b);
+        else return make_sub(make_sub(make_mul(k, sum.l()), make_mul(k, sum.r())), b);
+    }
+    // constants gathered at the end of a sum: (s + 1) - 1 -> s
+    else if constexpr (is_constant<B> && right_is_constant<A, add_op>())
+        return make_add(a.l(), constant_sub<typename A::right_type, B>());
+    else if constexpr (is_constant<B> && right_is_constant<A, sub_op>())
+        return make_sub(a.l(), constant_add<typename A::right_type, B>());
     else return binary<sub_op, A, B>{a, b};
 }
 
@@ -179,6 +329,9 @@ constexpr auto make_mul(const A& a, const B& b) {
     // e * (1 / b) -> e / b
     else if constexpr (is_reciprocal<A>) return make_div(b, a.r());
     else if constexpr (is_reciprocal<B>) return make_div(a, b.r());
+    // a * (c / d) -> (a * c) / d when a and d share a factor, which then cancels
+    else if constexpr (product_cancels<A, B, 1>()) return make_div(make_mul(a, b.l()), b.r());
+    else if constexpr (product_cancels<A, B, 0>()) return make_div(make_mul(a.l(), b), a.r());
     // pull numbers to the front: c * (k * e) -> (c k) * e, (k * e) * f -> k * (e * f)
     else if constexpr (is_number<A> && is_scaled<B>) return make_mul(make_mul(a, b.l()), b.r());
     else if constexpr (is_scaled<A>) return make_mul(a.l(), make_mul(a.r(), b));
@@ -212,6 +365,28 @@ constexpr auto make_div(const A& a, const B& b) {
     else if constexpr (is_number<A> && is_number<B>) return literal{number_value(a) / number_value(b)};
     else if constexpr (is_constant_equal<B, -1>) return make_neg(a);
     else if constexpr (same_node<A, B>) return one;
+    // constant factors: (4 * a) / (2 * b) -> 2 * (a / b), 2 / (2 * b) -> 1 / b
+    else if constexpr (is_constant_scaled<A> && is_constant_scaled<B>)
+        return make_mul(constant_div<typename A::left_type, typename B::left_type>(), make_div(a.r(), b.r()));
+    else if constexpr (integer_ratio<A, B>()) return make_div(constant_div<A, typename B::left_type>(), b.r());
+    // (p / q) / (r / q) -> p / r
+    else if constexpr (same_denominator<A, B>()) return make_div(a.l(), b.l());
+    // powers of one base: x^4 / x^2 -> x^2, x / x^3 -> 1 / x^2
+    else if constexpr (!is_number<A> && !has_state<A> && !has_state<B> && combines<A, B>) {
+        constexpr std::intmax_t n = power_exponent<A> - power_exponent<B>;
+        if constexpr (n >= 0) return make_ipow<n>(power_base(a));
+        else return make_div(one, make_ipow<-n>(power_base(a)));
+    }
+    // common factors of products cancel: y / (x * y) -> 1 / x, (2 * x * y) / (y * x^2) -> 2 / x
+    else if constexpr (negation_shares<A, B>()) return make_neg(make_div(a.a(), b));
+    else if constexpr (shares_with_factor_of<A, B, 0>()) return detail::divide_by(make_div(a, b.l()), b.r());
+    else if constexpr (shares_with_factor_of<A, B, 1>()) return detail::divide_by(make_div(a, b.r()), b.l());
+    else if constexpr (shares_with_factor_of<B, A, 0>()) return detail::multiply_by(make_div(a.l(), b), a.r());
+    else if constexpr (shares_with_factor_of<B, A, 1>()) return detail::multiply_by(make_div(a.r(), b), a.l());
+    // (c / x) / x^2 -> c / x^3 (not (c / b) / b: that is how a quotient's derivative divides,
+    // as PyTorch does, without overflowing where b^2 would)
+    else if constexpr (quotient_of_powers<A, B>())
+        return make_div(a.l(), make_mul(a.r(), b));
     else return binary<div_op, A, B>{a, b};
 }
 
