@@ -13,6 +13,7 @@
 #include <ctgrad/core/ops.hpp>
 #include <ctgrad/core/operators.hpp>
 #include <ctgrad/core/reductions.hpp>
+#include <ctgrad/core/shaped.hpp>
 #include <ctgrad/diff/derivative.hpp>
 #include <ctgrad/eval/simd.hpp>
 #include <ctgrad/eval/loop.hpp>
@@ -24,6 +25,8 @@
 #include <ctgrad/diff/reverse.hpp>
 #include <ctgrad/eval/second_order.hpp>
 #include <ctgrad/eval/gradcheck.hpp>
+#include <ctgrad/eval/shaped.hpp>
+#include <ctgrad/diff/shaped.hpp>
 #include <ctgrad/io/python_repr.hpp>
 #include <ctgrad/io/dot.hpp>
 #include <ctgrad/autograd/format.hpp>

@@ -12,6 +12,7 @@
 #include <ctgrad/core/ops.hpp>
 #include <ctgrad/core/operators.hpp>
 #include <ctgrad/core/reductions.hpp>
+#include <ctgrad/core/shaped.hpp>
 #include <ctgrad/diff/derivative.hpp>
 #include <ctgrad/eval/simd.hpp>
 #include <ctgrad/eval/loop.hpp>
@@ -23,6 +24,8 @@
 #include <ctgrad/diff/reverse.hpp>
 #include <ctgrad/eval/second_order.hpp>
 #include <ctgrad/eval/gradcheck.hpp>
+#include <ctgrad/eval/shaped.hpp>
+#include <ctgrad/diff/shaped.hpp>
 #include <ctgrad/io/python_repr.hpp>
 #include <ctgrad/io/dot.hpp>
 

@@ -4,6 +4,7 @@
 #define CTGRAD_EVAL_CONTEXT_HPP
 
 #include <ctgrad/core/reductions.hpp>
+#include <ctgrad/core/shaped.hpp>
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/eval/simd.hpp>
 
@@ -19,6 +20,14 @@ namespace ctgrad {
 /// The variables `value_and_grad` differentiates by: `wrt(w, b)` (eval/fused.hpp).
 template <class... Vars>
 struct wrt_t;
+
+namespace detail {
+/// Evaluation and value_and_grad of expressions over vectors and matrices (eval/shaped.hpp).
+template <class E, class... Bs>
+auto shaped_evaluate(const E& e, const Bs&... bs);
+template <class E, class... Vars, class... Args>
+auto shaped_value_and_grad(const E& loss, wrt_t<Vars...> vars, const Args&... args);
+}  // namespace detail
 
 namespace detail {
 

@@ -51,7 +51,8 @@ constexpr auto evaluate_checked(const E& e, const Bindings&... bindings) {
 /// reductions gives its value from one fused pass, and an element-wise one a std::vector.
 template <class E, class... Bindings>
 constexpr auto evaluate(const E& e, const Bindings&... bindings) {
-    if constexpr (detail::partial_evaluation<E, Bindings...>()) return detail::substitute(e, bindings...);
+    if constexpr (detail::is_shaped<E>) return detail::shaped_evaluate(e, bindings...);
+    else if constexpr (detail::partial_evaluation<E, Bindings...>()) return detail::substitute(e, bindings...);
     else if constexpr (!detail::check_evaluation<E, Bindings...>()) return detail::failed_value<E, Bindings...>();
     else return detail::evaluate_checked(e, bindings...);
 }
@@ -61,7 +62,8 @@ constexpr auto evaluate(const E& e, const Bindings&... bindings) {
 template <class Derived>
 template <class... Bindings>
 constexpr auto expr_base<Derived>::operator()(const Bindings&... bindings) const {
-    if constexpr (detail::partial_evaluation<Derived, Bindings...>()) return detail::substitute(static_cast<const Derived&>(*this), bindings...);
+    if constexpr (detail::is_shaped<Derived>) return detail::shaped_evaluate(static_cast<const Derived&>(*this), bindings...);
+    else if constexpr (detail::partial_evaluation<Derived, Bindings...>()) return detail::substitute(static_cast<const Derived&>(*this), bindings...);
     else if constexpr (!detail::check_evaluation<Derived, Bindings...>()) return detail::failed_value<Derived, Bindings...>();
     else return detail::evaluate_checked(static_cast<const Derived&>(*this), bindings...);
 }
