@@ -4,11 +4,18 @@
 #define CTGRAD_DIFF_DERIVATIVE_HPP
 
 #include <ctgrad/core/reductions.hpp>
+#include <ctgrad/core/shaped.hpp>
 
 #include <tuple>
 #include <type_traits>
 
 namespace ctgrad {
+
+namespace detail {
+/// d(f, x) over vectors and matrices (diff/shaped.hpp).
+template <int Order, class F, class X>
+constexpr auto shaped_d(const F& f, const X& x);
+}  // namespace detail
 namespace detail {
 
 /// Whether `E` is a select, where(c, 0, v), or a sum, difference or negation with one in a term.
@@ -119,6 +126,8 @@ constexpr auto d(const F& f, const X& x) {
     } else if constexpr (!detail::is_variable<X>) {
         static_assert(detail::is_a_variable<detail::readable<X>>, "ctgrad::d(f, x): x must be a variable such as var<\"x\">");
         return zero;
+    } else if constexpr (detail::is_shaped<F> || detail::is_shaped<X>) {
+        return detail::shaped_d<Order>(f, x);
     } else if constexpr (Order == 1) {
         return detail::derivative_of(f, x);
     } else {

@@ -32,6 +32,12 @@
 #include <utility>
 
 namespace ctgrad {
+
+namespace detail {
+/// grad(f, xs...) over vectors and matrices (diff/shaped.hpp).
+template <class F, class... Xs>
+constexpr auto shaped_grad(const F& f, const Xs&... xs);
+}  // namespace detail
 namespace detail {
 
 // ---- the entries of a DAG by position --------------------------------------------------
@@ -227,6 +233,7 @@ template <class E, class... Es> struct first_non_expression<E, Es...> {
 template <class F, class... Xs>
 constexpr auto grad(const F& f, const Xs&... xs) {
     if constexpr (!detail::check_gradient_arguments<detail::gradient_function::grad, F, Xs...>()) return std::tuple{(void(xs), zero)...};
+    else if constexpr (detail::is_shaped<F>) return detail::shaped_grad(f, xs...);
     else return std::tuple{detail::gradient_component(f, xs)...};
 }
 

@@ -137,47 +137,36 @@ template <class V, std::size_t I> struct direction_variable { using type = varia
 template <fixed_string N, std::size_t I> struct direction_variable<vec_variable<N>, I> { using type = vec_variable<direction_name(I)>; };
 template <fixed_string N, std::size_t I> struct direction_variable<mat_variable<N>, I> { using type = mat_variable<direction_name(I)>; };
 
-template <class D, class T> struct direction_value;
-
 }  // namespace detail
 
-/// The derivative of `f` by `x` when f or x is a vector or matrix: of a scalar f by a vector or
-/// matrix x, the gradient (an expression of x's shape); of a vector or matrix f by a scalar x,
-/// the derivative of each component. `d(dot(w, x), w)` is `x`.
-template <int Order = 1, class F, class X>
-    requires(detail::is_shaped<F> || detail::is_shaped<X>)
-constexpr auto d(const F& f, const X& x) {
-    if constexpr (Order < 1) {
-        static_assert(detail::is_at_least_1<Order>, "ctgrad::d<N>(f, x): the order N must be at least 1");
-        return zero;
-    } else if constexpr (!expression<F>) {
-        static_assert(detail::is_an_expression<F>, "ctgrad::d(f, x): f must be a ctgrad expression");
-        return zero;
-    } else if constexpr (!detail::is_variable<X>) {
-        static_assert(detail::is_a_variable<detail::readable<X>>, "ctgrad::d(f, x): x must be a variable such as var<\"x\">");
-        return zero;
-    } else if constexpr (detail::shape_rank<F> != 0 && detail::shape_rank<X> != 0) {
-        static_assert(detail::is_not_a_jacobian<detail::readable<F>, detail::readable<X>>,
+namespace detail {
+/// `d(f, x)` when f or x is a vector or matrix (called by `d`, after its checks): of a scalar f
+/// by a vector or matrix x, the gradient (an expression of x's shape); of a vector or matrix f
+/// by a scalar x, the derivative of each component. `d(dot(w, x), w)` is `x`.
+template <int Order, class F, class X>
+constexpr auto shaped_d(const F& f, const X& x) {
+    if constexpr (shape_rank<F> != 0 && shape_rank<X> != 0) {
+        static_assert(is_not_a_jacobian<readable<F>, readable<X>>,
                       "ctgrad::d(f, x): f and x are both vectors or matrices, so the derivative is a Jacobian; differentiate "
                       "a scalar, such as dot(u, f), or use hessian(f, wrt(x), bindings...) for second derivatives");
         return zero;
     } else {
         auto first = [&] {
-            if constexpr (detail::shape_rank<F> == 0) return detail::shaped_gradient(f, x, one);
-            else return detail::tangent(f, detail::directions<detail::tangent_direction<X, constant<1>>>{});
+            if constexpr (shape_rank<F> == 0) return shaped_gradient(f, x, one);
+            else return tangent(f, directions<tangent_direction<X, constant<1>>>{});
         }();
         if constexpr (Order == 1) return first;
         else return d<Order - 1>(first, x);
     }
 }
 
-/// The gradient of a scalar f over vectors and matrices, one expression per variable, each of
-/// its variable's shape: `auto [dw, db] = grad(loss, w, b);`.
+/// `grad(f, xs...)` of a scalar f over vectors and matrices: one expression per variable, each
+/// of its variable's shape.
 template <class F, class... Xs>
-    requires detail::is_shaped<F>
-constexpr auto grad(const F& f, const Xs&... xs) {
-    return std::tuple{d(f, xs)...};
+constexpr auto shaped_grad(const F& f, const Xs&... xs) {
+    return std::tuple{shaped_d<1>(f, xs)...};
 }
+}  // namespace detail
 
 /// The Hessian of a scalar f by vectors, matrices and scalars, evaluated: an S x S matrix,
 /// row-major in a std::vector, where S is the total number of components of the variables in

@@ -27,6 +27,8 @@ template <class E, class... Bs>
 auto shaped_evaluate(const E& e, const Bs&... bs);
 template <class E, class... Vars, class... Args>
 auto shaped_value_and_grad(const E& loss, wrt_t<Vars...> vars, const Args&... args);
+template <class E, class... Vars, class Buffers, class... Bs>
+auto shaped_value_and_grad_checked(const E& loss, wrt_t<Vars...> vars, const Buffers& buffers, const Bs&... bs);
 }  // namespace detail
 
 namespace detail {

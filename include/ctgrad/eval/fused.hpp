@@ -886,8 +886,10 @@ auto value_and_grad_with_buffers(const E& loss, wrt_t<Vars...> vars, const Args&
 /// arrays' throws std::invalid_argument).
 template <class... Vars, class E, class... Bindings>
 auto value_and_grad(const E& loss, wrt_t<Vars...> vars, const Bindings&... bindings) {
-    if constexpr (detail::is_shaped<E>) {
+    if constexpr (detail::is_shaped<E> && (detail::is_buffer<Bindings> || ...)) {
         return detail::shaped_value_and_grad(loss, vars, bindings...);
+    } else if constexpr (detail::is_shaped<E>) {
+        return detail::shaped_value_and_grad_checked(loss, vars, std::tuple<>{}, bindings...);
     } else if constexpr ((detail::is_buffer<Bindings> || ...)) {
         if constexpr (!detail::buffers_fit<wrt_t<Vars...>, Bindings...>::value) {
             static_assert(detail::never<detail::readable<E>, Bindings...>,

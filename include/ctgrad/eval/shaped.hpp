@@ -367,13 +367,46 @@ struct node<unary<Op, A>, Ctx, Wrt> : value_store<typename Ctx::scalar, shape_ra
     template <class F> void for_each_reduction(F&& f) { a.for_each_reduction(f); }
 };
 
+/// The condition of the static_assert below, printed with the operands.
+template <class L, class R, int RankL, int RankR>
+inline constexpr bool shapes_match = RankL == RankR || RankL == 0 || RankR == 0;
+
+/// Whether every element-wise operation of `E` has operands of one shape or a scalar operand;
+/// `left` and `right` are the operands of the first that has not.
+template <class E> struct shapes_agree : std::true_type {
+    using left = void;
+    using right = void;
+};
+template <class Op, class A> struct shapes_agree<unary<Op, A>> : shapes_agree<A> {};
+template <class Id> struct shapes_agree<named<Id>> : shapes_agree<named_expression_t<Id>> {};
+template <class Op, class L, class R>
+    requires(!shapes_agree<L>::value)
+struct shapes_agree<binary<Op, L, R>> : shapes_agree<L> {};
+template <class Op, class L, class R>
+    requires(shapes_agree<L>::value && !shapes_agree<R>::value)
+struct shapes_agree<binary<Op, L, R>> : shapes_agree<R> {};
+template <class Op, class L, class R>
+    requires(shapes_agree<L>::value && shapes_agree<R>::value)
+struct shapes_agree<binary<Op, L, R>> : std::bool_constant<CTGRAD_IS_SAME(Op, matvec_op) || CTGRAD_IS_SAME(Op, dot_op) || CTGRAD_IS_SAME(Op, outer_op) ||
+                                                            shapes_match<L, R, shape_rank<L>, shape_rank<R>>> {
+    using left = L;
+    using right = R;
+};
+
+template <class Ctx, class V> struct failed_gradient {
+    using type = std::conditional_t<Ctx::template kind<V> == held::number, double, std::vector<double>>;
+};
+/// What a failed value_and_grad returns, so that the code around it still compiles.
+template <class Ctx, class... Vars>
+auto failed_result() {
+    return std::tuple<double, typename failed_gradient<Ctx, Vars>::type...>{};
+}
+
 /// An element-wise operation of two operands; a scalar operand broadcasts.
 template <class Op, class L, class R, class Ctx, class Wrt>
 struct node<binary<Op, L, R>, Ctx, Wrt> : value_store<typename Ctx::scalar, detail::shape_rank<binary<Op, L, R>>> {
     using T = typename Ctx::scalar;
     static constexpr int rank = detail::shape_rank<binary<Op, L, R>>;
-    static_assert(detail::shape_rank<L> == detail::shape_rank<R> || detail::shape_rank<L> == 0 || detail::shape_rank<R> == 0,
-                  "ctgrad: an element-wise operation needs operands of one shape, or a scalar and a vector or matrix");
     static constexpr bool needs = node<L, Ctx, Wrt>::needs || node<R, Ctx, Wrt>::needs;
     node<L, Ctx, Wrt> lhs;
     node<R, Ctx, Wrt> rhs;
@@ -860,33 +893,44 @@ template <class E> inline constexpr bool reduces_to_scalars = false;
 
 template <class E, class... Bs>
 auto shaped_evaluate(const E& e, const Bs&... bs) {
-    if constexpr (!check_evaluation<E, Bs...>()) return 0.0;
-    else return shaped::evaluate(e, bs...);
+    if constexpr (!check_evaluation<E, Bs...>()) {
+        return 0.0;
+    } else if constexpr (!shaped::shapes_agree<E>::value) {
+        static_assert(shaped::shapes_match<readable<typename shaped::shapes_agree<E>::left>, readable<typename shaped::shapes_agree<E>::right>, 1, 2>,
+                      "ctgrad: an element-wise operation needs operands of one shape, or a scalar and a vector or matrix");
+        return 0.0;
+    } else {
+        return shaped::evaluate(e, bs...);
+    }
 }
 
 /// value_and_grad of a shaped loss: its checks, then the loop.
 template <class E, class... Vars, class Buffers, class... Bs>
 auto shaped_value_and_grad_checked(const E& loss, wrt_t<Vars...> vars, const Buffers& buffers, const Bs&... bs) {
     using Ctx = shaped::context<double, Bs...>;
-    using failed = std::tuple<double, decltype((void(std::declval<Vars>()), 0.0))...>;
+    using failed_early = std::tuple<double, decltype((void(std::declval<Vars>()), 0.0))...>;
     if constexpr (!check_evaluation<E, Bs...>()) {
-        return failed{};
+        return failed_early{};
     } else if constexpr (!wrt_traits<wrt_t<Vars...>>::variables) {
-        return failed{};
+        return failed_early{};
+    } else if constexpr (!shaped::shapes_agree<E>::value) {
+        static_assert(shaped::shapes_match<readable<typename shaped::shapes_agree<E>::left>, readable<typename shaped::shapes_agree<E>::right>, 1, 2>,
+                      "ctgrad: an element-wise operation needs operands of one shape, or a scalar and a vector or matrix");
+        return failed_early{};
     } else if constexpr (shape_rank<E> != 0) {
         static_assert(is_a_scalar_loss<readable<E>>, "ctgrad::value_and_grad: the loss must be a scalar; reduce vectors with dot, vsum or norm");
-        return failed{};
+        return shaped::failed_result<Ctx, Vars...>();
     } else if constexpr (shaped::reads_rows_outside<E, Ctx>::value) {
         static_assert(reduces_every_array<readable<E>>, "ctgrad::value_and_grad: the loss must reduce every array to a scalar (sum, mean, dot)");
-        return failed{};
+        return shaped::failed_result<Ctx, Vars...>();
     } else if constexpr (!shaped::scalar_reductions_trait<E>::value) {
         static_assert(reduces_to_scalars<readable<E>>,
                       "ctgrad::value_and_grad: sum and mean over the rows in a loss must reduce scalars; reduce each row's vector with dot, vsum or norm first");
-        return failed{};
+        return shaped::failed_result<Ctx, Vars...>();
     } else if constexpr (!CTGRAD_IS_SAME(typename wrt_traits<wrt_t<Vars...>>::template first_unused_by<E>, void)) {
         static_assert(is_used_by_the_loss<typename wrt_traits<wrt_t<Vars...>>::template first_unused_by<E>>,
                       "ctgrad::value_and_grad: the loss does not use a variable of wrt(...); remove it from wrt");
-        return failed{};
+        return shaped::failed_result<Ctx, Vars...>();
     } else {
         return shaped::value_and_grad(loss, vars, buffers, bs...);
     }
