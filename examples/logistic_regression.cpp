@@ -4,7 +4,7 @@
 // is one expression; value_and_grad trains it by gradient descent, each step one fused pass
 // over the rows. Its twin, pytorch/logistic_regression.py, prints the same lines (lines starting
 // with "# " are ctgrad's own).
-#include <ctgrad/ctgrad.hpp>
+#include <ctgrad/symbolic.hpp>
 
 #include <cmath>
 #include <cstddef>

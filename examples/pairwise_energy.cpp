@@ -6,7 +6,7 @@
 // gradient: value_and_grad adds each pair's share into the rows it read. Steepest descent then
 // relaxes the cluster. Its twin, pytorch/pairwise_energy.py, prints the same lines (lines
 // starting with "# " are ctgrad's own).
-#include <ctgrad/ctgrad.hpp>
+#include <ctgrad/symbolic.hpp>
 
 #include <cmath>
 #include <cstddef>

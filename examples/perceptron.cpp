@@ -4,7 +4,7 @@
 // data. value_and_grad gives the gradients by W, b, v and c in their shapes, in one fused pass
 // over the rows; gradient descent trains it on generated data. Its twin,
 // pytorch/perceptron.py, prints the same lines (lines starting with "# " are ctgrad's own).
-#include <ctgrad/ctgrad.hpp>
+#include <ctgrad/symbolic.hpp>
 
 #include <cmath>
 #include <cstddef>
