@@ -40,11 +40,15 @@
 #include <ctgrad/autograd/torch_names.hpp>
 #include <ctgrad/autograd/statement_eval.hpp>
 #include <ctgrad/autograd/statement.hpp>
+#include <ctgrad/autograd/eager.hpp>
 #include <ctgrad/autograd/tensor.hpp>
+#include <ctgrad/autograd/shape_ops.hpp>
 #include <ctgrad/autograd/print.hpp>
 #include <ctgrad/autograd/dot.hpp>
 #include <ctgrad/autograd/misuse.hpp>
 #include <ctgrad/autograd/gradcheck.hpp>
 #include <ctgrad/tensor.hpp>
+#include <ctgrad/nn/functional.hpp>
+#include <ctgrad/optim.hpp>
 
 #endif

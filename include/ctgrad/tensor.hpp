@@ -18,7 +18,9 @@
 #include <ctgrad/autograd/torch_names.hpp>
 #include <ctgrad/autograd/statement_eval.hpp>
 #include <ctgrad/autograd/statement.hpp>
+#include <ctgrad/autograd/eager.hpp>
 #include <ctgrad/autograd/tensor.hpp>
+#include <ctgrad/autograd/shape_ops.hpp>
 #include <ctgrad/io/python_repr.hpp>
 #include <ctgrad/autograd/print.hpp>
 #include <ctgrad/io/to_string.hpp>

@@ -11,12 +11,14 @@
 // used in place stays a lazy expression. Lines beginning with "# " are explanations, which
 // test/oracle/compare.py ignores. Errors print as "<ExceptionType>: <first line>":
 // ctgrad::error is PyTorch's RuntimeError, ctgrad::value_error its ValueError.
+#include <ctgrad/nn.hpp>
 #include <ctgrad/tensor.hpp>
 
 #include <fnmatch.h>
 
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <iostream>
 #include <limits>
@@ -1799,6 +1801,351 @@ struct scenario {
     void (*run)();
 };
 
+
+// ---------------------------------------------------------------------------
+// Beyond the tutorial: full broadcasting, rank 3 and 4, shapes, reductions over a
+// dimension, matrix products
+// ---------------------------------------------------------------------------
+void broadcast_row_to_matrix() {
+    Tensor x = ctgrad::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor({0.5, -1.0, 2.0}, {.requires_grad = true});
+    Tensor y = x * b + b;
+    print(y);
+    print(next_fns(y.grad_fn()));
+    (y * y).sum().backward();
+    print(x.grad());
+    print(b.grad());
+}
+
+void broadcast_outer() {
+    Tensor c = ctgrad::tensor({{1.0}, {2.0}, {3.0}}, {.requires_grad = true});
+    Tensor r = ctgrad::tensor({{1.0, 10.0}}, {.requires_grad = true});
+    Tensor o = c * r - r;
+    print(o);
+    print(o.shape());
+    o.pow(2_c).sum().backward();
+    print(c.grad());
+    print(r.grad());
+}
+
+void broadcast_rank3() {
+    Tensor a = ctgrad::tensor({{{1.0, 2.0}, {3.0, 4.0}}, {{5.0, 6.0}, {7.0, 8.0}}}, {.requires_grad = true});
+    Tensor s = ctgrad::tensor({{0.5}, {2.0}}, {.requires_grad = true});
+    Tensor y = a * s;
+    print(y);
+    print(y.shape());
+    y.sum().backward();
+    print(a.grad());
+    print(s.grad());
+}
+
+void broadcast_inplace_row() {
+    Tensor x = ctgrad::zeros({2, 3});
+    x += ctgrad::tensor({1.0, 2.0, 3.0});
+    print(x);
+    try {
+        Tensor y = ctgrad::zeros({3});
+        y += ctgrad::ones({2, 3});
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+void rank4_print() {
+    Tensor t = ctgrad::arange(24).reshape({1, 2, 3, 4});
+    print(t);
+    print(t.shape());
+    print(t.sum(3));
+}
+
+void shape_views() {
+    Tensor x = ctgrad::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.requires_grad = true});
+    Tensor r = x.reshape({3, 2});
+    print(r);
+    print(fn_name(r.grad_fn()));
+    Tensor v = x.view({-1});
+    print(v);
+    print(fn_name(v.grad_fn()));
+    Tensor u = x.unsqueeze(1);
+    print(u.shape());
+    print(fn_name(u.grad_fn()));
+    print(u.squeeze().shape());
+    print(fn_name(u.squeeze().grad_fn()));
+    print(u.squeeze(1).shape());
+    print(fn_name(u.squeeze(1).grad_fn()));
+    print(x.unsqueeze(-1).shape());
+    (r * ctgrad::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}})).sum().backward();
+    print(x.grad());
+}
+
+void shape_transpose() {
+    Tensor x = ctgrad::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.requires_grad = true});
+    Tensor t = x.t();
+    print(t);
+    print(fn_name(t.grad_fn()));
+    Tensor tt = ctgrad::T(x);
+    print(fn_name(tt.grad_fn()));
+    Tensor tr = x.transpose(0, 1);
+    print(fn_name(tr.grad_fn()));
+    (t * ctgrad::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}})).sum().backward();
+    print(x.grad());
+}
+
+void shape_expand() {
+    Tensor b = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    Tensor e = b.expand({3, 2});
+    print(e);
+    print(fn_name(e.grad_fn()));
+    (e * ctgrad::tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}})).sum().backward();
+    print(b.grad());
+    Tensor c = ctgrad::tensor({{1.0}, {2.0}}).expand({-1, 3});
+    print(c);
+}
+
+void reduce_dim() {
+    Tensor x = ctgrad::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.requires_grad = true});
+    Tensor s0 = x.sum(0);
+    print(s0);
+    print(fn_name(s0.grad_fn()));
+    Tensor s1 = x.sum(1, true);
+    print(s1);
+    Tensor m = x.mean(-1);
+    print(m);
+    print(fn_name(m.grad_fn()));
+    Tensor m0 = x.mean(0, true);
+    print(m0);
+    (s0.sum() + (s1 * 2).sum() + (m * m).sum()).backward();
+    print(x.grad());
+}
+
+void reduce_dim_rank3() {
+    Tensor a = ctgrad::arange(12).reshape({2, 3, 2}).detach().requires_grad_();
+    Tensor s = a.sum(1);
+    print(s);
+    print(a.mean(2, true));
+    s.pow(2_c).sum().backward();
+    print(a.grad());
+}
+
+void matmul_mm() {
+    Tensor a = ctgrad::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.requires_grad = true});
+    Tensor w = ctgrad::tensor({{0.5, -1.0}, {2.0, 0.25}, {-0.5, 1.5}}, {.requires_grad = true});
+    Tensor y = ctgrad::matmul(a, w);
+    print(y);
+    print(fn_name(y.grad_fn()));
+    print(next_fns(y.grad_fn()));
+    (y * y).sum().backward();
+    print(a.grad());
+    print(w.grad());
+    Tensor z = ctgrad::mm(a, w);
+    print(z);
+}
+
+void matmul_vectors() {
+    Tensor a = ctgrad::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.requires_grad = true});
+    Tensor v = ctgrad::tensor({1.0, -1.0, 2.0}, {.requires_grad = true});
+    Tensor r = ctgrad::tensor({0.5, 2.0}, {.requires_grad = true});
+    Tensor mv = a.matmul(v);
+    print(mv);
+    print(fn_name(mv.grad_fn()));
+    Tensor vm = r.matmul(a);
+    print(vm);
+    print(fn_name(vm.grad_fn()));
+    Tensor d = v.matmul(v);
+    print(d);
+    print(fn_name(d.grad_fn()));
+    (mv.sum() + vm.sum() + d).backward();
+    print(a.grad());
+    print(v.grad());
+    print(r.grad());
+}
+
+void matmul_chain_bias() {
+    ctgrad::manual_seed(0);
+    Tensor x = ctgrad::randn({4, 3});
+    Tensor w = ctgrad::randn({3, 2}, {.requires_grad = true});
+    Tensor b = ctgrad::randn({2}, {.requires_grad = true});
+    Tensor h = ctgrad::tanh(ctgrad::matmul(x, w) + b);
+    print(h);
+    Tensor loss = ctgrad::pow(h, 2_c).mean();
+    print(loss);
+    loss.backward();
+    print(w.grad());
+    print(b.grad());
+}
+
+void error_shapes() {
+    Tensor x = ctgrad::ones({2, 3});
+    const std::function<void()> cases[] = {
+        [&] { (void)x.reshape({4, 2}); },
+        [&] { (void)x.view({-1, -1}); },
+        [&] { (void)x.sum(2); },
+        [&] { (void)x.unsqueeze(3); },
+        [&] { (void)x.transpose(0, 2); },
+        [&] { (void)x.expand({3, 3}); },
+        [&] { (void)ctgrad::matmul(x, ctgrad::ones({2, 3})); },
+        [&] { (void)ctgrad::matmul(x, ctgrad::ones({2})); },
+        [&] { (void)ctgrad::matmul(ctgrad::ones({3}), ctgrad::ones({4})); },
+        [&] { (void)ctgrad::mm(ctgrad::ones({3}), x); },
+        [&] { (void)ctgrad::ones({2, 3, 4}).t(); },
+    };
+    for (const auto& f : cases) {
+        try {
+            f();
+        } catch (const ctgrad::index_error& e) {
+            show_error("IndexError", e);
+        } catch (const ctgrad::error& e) {
+            show_error("RuntimeError", e);
+        }
+    }
+}
+
+
+// ---------------------------------------------------------------------------
+// torch.nn.functional and torch.optim
+// ---------------------------------------------------------------------------
+namespace F = ctgrad::nn::functional;
+
+void nn_mse_l1() {
+    Tensor x = ctgrad::tensor({{0.5, -1.0}, {2.0, 0.25}}, {.requires_grad = true});
+    Tensor y = ctgrad::tensor({{1.0, 0.0}, {1.5, 0.25}});
+    for (const char* reduction : {"mean", "sum", "none"}) {
+        Tensor loss = F::mse_loss(x, y, reduction);
+        print(loss);
+    }
+    Tensor loss = F::mse_loss(x, y);
+    loss.backward();
+    print(x.grad());
+    x.set_grad({});
+    Tensor l1 = F::l1_loss(x, y);
+    print(l1);
+    l1.backward();
+    print(x.grad());
+}
+
+void nn_bce() {
+    Tensor z = ctgrad::tensor({-2.0, 0.5, 3.0, -0.25}, {.requires_grad = true});
+    Tensor t = ctgrad::tensor({0.0, 1.0, 1.0, 0.0});
+    Tensor loss = F::binary_cross_entropy_with_logits(z, t);
+    print(loss);
+    loss.backward();
+    print(z.grad());
+    Tensor p = Tensor(ctgrad::sigmoid(z.detach())).requires_grad_();
+    Tensor loss2 = F::binary_cross_entropy(p, t);
+    print(loss2);
+    loss2.backward();
+    print(p.grad());
+    print(F::binary_cross_entropy(ctgrad::tensor({0.0, 1.0}), ctgrad::tensor({1.0, 0.0})));
+}
+
+void nn_linear() {
+    ctgrad::manual_seed(1);
+    Tensor x = ctgrad::randn({3, 4});
+    Tensor w = ctgrad::randn({2, 4}, {.requires_grad = true});
+    Tensor b = ctgrad::randn({2}, {.requires_grad = true});
+    Tensor y = F::linear(x, w, b);
+    print(y);
+    print(fn_name(y.grad_fn()));
+    print(next_fns(y.grad_fn()));
+    y.pow(2_c).sum().backward();
+    print(w.grad());
+    print(b.grad());
+    print(F::linear(x, w));
+}
+
+void nn_softmax() {
+    Tensor x = ctgrad::tensor({{1.0, 2.0, 3.0}, {1.0, -1.0, 0.0}}, {.requires_grad = true});
+    Tensor s = F::softmax(x, 1);
+    print(s);
+    print(fn_name(s.grad_fn()));
+    Tensor ls = F::log_softmax(x, -1);
+    print(ls);
+    print(fn_name(ls.grad_fn()));
+    (s * ctgrad::tensor({{1.0, 0.0, 0.0}, {0.0, 2.0, 0.0}})).sum().backward();
+    print(x.grad());
+    x.set_grad({});
+    (ls * ctgrad::tensor({{1.0, 0.0, 0.0}, {0.0, 2.0, 0.0}})).sum().backward();
+    print(x.grad());
+    print(F::softmax(x, 0));
+}
+
+void optim_sgd() {
+    Tensor w = ctgrad::tensor({1.0, -2.0, 0.5}, {.requires_grad = true});
+    ctgrad::optim::SGD opt({w}, {.lr = 0.1, .momentum = 0.9, .weight_decay = 0.01});
+    for (int step = 0; step < 5; ++step) {
+        opt.zero_grad();
+        Tensor loss = (w * w * ctgrad::tensor({1.0, 2.0, 3.0})).sum();
+        loss.backward();
+        opt.step();
+        print(step, loss.item(), w);
+    }
+    print(w.grad());
+    opt.zero_grad();
+    print(w.grad());
+}
+
+void optim_sgd_nesterov_zero() {
+    Tensor w = ctgrad::tensor({{1.0, -2.0}, {0.5, 3.0}}, {.requires_grad = true});
+    ctgrad::optim::SGD opt({w}, {.lr = 0.05, .momentum = 0.5, .nesterov = true});
+    for (int step = 0; step < 3; ++step) {
+        opt.zero_grad(false);
+        Tensor loss = w.pow(2_c).mean();
+        loss.backward();
+        opt.step();
+    }
+    print(w);
+    print(w.grad());
+    print(static_cast<int>(w.version()));
+}
+
+void optim_adam() {
+    Tensor w = ctgrad::tensor({1.0, -2.0, 0.5}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor(0.25, {.requires_grad = true});
+    ctgrad::optim::Adam opt({w, b}, {.lr = 0.1});
+    for (int step = 0; step < 5; ++step) {
+        opt.zero_grad();
+        Tensor loss = ctgrad::pow(w * ctgrad::tensor({1.0, 2.0, 3.0}) + b - 1, 2_c).sum();
+        loss.backward();
+        opt.step();
+        print(step, loss.item());
+    }
+    print(w);
+    print(b);
+    ctgrad::optim::Adam opt2({w}, {.lr = 0.01, .weight_decay = 0.1, .amsgrad = true});
+    for (int step = 0; step < 3; ++step) {
+        opt2.zero_grad();
+        ctgrad::pow(w, 2_c).sum().backward();
+        opt2.step();
+    }
+    print(w);
+}
+
+void error_nn_optim() {
+    Tensor w = ctgrad::tensor({0.2, 0.7}, {.requires_grad = true});
+    const std::function<void()> cases[] = {
+        [&] { (void)F::mse_loss(w, ctgrad::ones({2}), "bad"); },
+        [&] { ctgrad::optim::SGD({w}, {.lr = -0.1}); },
+        [&] { ctgrad::optim::SGD({w}, {.lr = 0.1, .nesterov = true}); },
+        [&] { ctgrad::optim::Adam({w}, {.lr = 0.1, .betas = {1.0, 0.9}}); },
+        [&] { ctgrad::optim::Adam({w}, {.eps = -1.0}); },
+        [&] { (void)F::binary_cross_entropy(w * 2, ctgrad::ones({2})); },
+        [&] { ctgrad::optim::SGD({}, {.lr = 0.1}); },
+        [&] { ctgrad::optim::SGD({Tensor(w * 2)}, {.lr = 0.1}); },
+        [&] { (void)F::softmax(w, 1); },
+    };
+    for (const auto& f : cases) {
+        try {
+            f();
+        } catch (const ctgrad::index_error& e) {
+            show_error("IndexError", e);
+        } catch (const ctgrad::value_error& e) {
+            show_error("ValueError", e);
+        } catch (const ctgrad::error& e) {
+            show_error("RuntimeError", e);
+        }
+    }
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -1929,6 +2276,28 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(chain_special_mixed),
     CTGRAD_SCENARIO(apply_softplus),
     CTGRAD_SCENARIO(apply_softplus_chain),
+    CTGRAD_SCENARIO(broadcast_row_to_matrix),
+    CTGRAD_SCENARIO(broadcast_outer),
+    CTGRAD_SCENARIO(broadcast_rank3),
+    CTGRAD_SCENARIO(broadcast_inplace_row),
+    CTGRAD_SCENARIO(rank4_print),
+    CTGRAD_SCENARIO(shape_views),
+    CTGRAD_SCENARIO(shape_transpose),
+    CTGRAD_SCENARIO(shape_expand),
+    CTGRAD_SCENARIO(reduce_dim),
+    CTGRAD_SCENARIO(reduce_dim_rank3),
+    CTGRAD_SCENARIO(matmul_mm),
+    CTGRAD_SCENARIO(matmul_vectors),
+    CTGRAD_SCENARIO(matmul_chain_bias),
+    CTGRAD_SCENARIO(error_shapes),
+    CTGRAD_SCENARIO(nn_mse_l1),
+    CTGRAD_SCENARIO(nn_bce),
+    CTGRAD_SCENARIO(nn_linear),
+    CTGRAD_SCENARIO(nn_softmax),
+    CTGRAD_SCENARIO(optim_sgd),
+    CTGRAD_SCENARIO(optim_sgd_nesterov_zero),
+    CTGRAD_SCENARIO(optim_adam),
+    CTGRAD_SCENARIO(error_nn_optim),
 };
 #undef CTGRAD_SCENARIO
 

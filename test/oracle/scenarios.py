@@ -1852,6 +1852,347 @@ def apply_softplus_chain():
     print(y.grad)
 
 # ---------------------------------------------------------------------------
+# ---------------------------------------------------------------------------
+# Beyond the tutorial: full broadcasting, rank 3 and 4, shapes, reductions over a
+# dimension, matrix products
+# ---------------------------------------------------------------------------
+@scenario
+def broadcast_row_to_matrix():
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    b = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    y = x * b + b
+    print(y)
+    print(next_fns(y))
+    (y * y).sum().backward()
+    print(x.grad)
+    print(b.grad)
+
+
+@scenario
+def broadcast_outer():
+    c = torch.tensor([[1.0], [2.0], [3.0]], requires_grad=True)
+    r = torch.tensor([[1.0, 10.0]], requires_grad=True)
+    o = c * r - r
+    print(o)
+    print(o.shape)
+    o.pow(2).sum().backward()
+    print(c.grad)
+    print(r.grad)
+
+
+@scenario
+def broadcast_rank3():
+    a = torch.tensor([[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]]], requires_grad=True)
+    s = torch.tensor([[0.5], [2.0]], requires_grad=True)
+    y = a * s
+    print(y)
+    print(y.shape)
+    y.sum().backward()
+    print(a.grad)
+    print(s.grad)
+
+
+@scenario
+def broadcast_inplace_row():
+    x = torch.zeros(2, 3)
+    x += torch.tensor([1.0, 2.0, 3.0])
+    print(x)
+    try:
+        y = torch.zeros(3)
+        y += torch.ones(2, 3)
+    except RuntimeError as e:
+        show_error(e)
+
+
+@scenario
+def rank4_print():
+    t = torch.arange(24.0).reshape(1, 2, 3, 4)
+    print(t)
+    print(t.shape)
+    print(t.sum(3))
+
+
+@scenario
+def shape_views():
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    r = x.reshape(3, 2)
+    print(r)
+    print(fn_name(r))
+    v = x.view(-1)
+    print(v)
+    print(fn_name(v))
+    u = x.unsqueeze(1)
+    print(u.shape)
+    print(fn_name(u))
+    print(u.squeeze().shape)
+    print(fn_name(u.squeeze()))
+    print(u.squeeze(1).shape)
+    print(fn_name(u.squeeze(1)))
+    print(x.unsqueeze(-1).shape)
+    (r * torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).sum().backward()
+    print(x.grad)
+
+
+@scenario
+def shape_transpose():
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    t = x.t()
+    print(t)
+    print(fn_name(t))
+    tt = x.T
+    print(fn_name(tt))
+    tr = x.transpose(0, 1)
+    print(fn_name(tr))
+    (t * torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).sum().backward()
+    print(x.grad)
+
+
+@scenario
+def shape_expand():
+    b = torch.tensor([1.0, 2.0], requires_grad=True)
+    e = b.expand(3, 2)
+    print(e)
+    print(fn_name(e))
+    (e * torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).sum().backward()
+    print(b.grad)
+    c = torch.tensor([[1.0], [2.0]]).expand(-1, 3)
+    print(c)
+
+
+@scenario
+def reduce_dim():
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    s0 = x.sum(0)
+    print(s0)
+    print(fn_name(s0))
+    s1 = x.sum(1, keepdim=True)
+    print(s1)
+    m = x.mean(-1)
+    print(m)
+    print(fn_name(m))
+    m0 = x.mean(0, keepdim=True)
+    print(m0)
+    (s0.sum() + (s1 * 2).sum() + (m * m).sum()).backward()
+    print(x.grad)
+
+
+@scenario
+def reduce_dim_rank3():
+    a = torch.arange(12.0).reshape(2, 3, 2).requires_grad_()
+    s = a.sum(1)
+    print(s)
+    print(a.mean(2, keepdim=True))
+    s.pow(2).sum().backward()
+    print(a.grad)
+
+
+@scenario
+def matmul_mm():
+    a = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    w = torch.tensor([[0.5, -1.0], [2.0, 0.25], [-0.5, 1.5]], requires_grad=True)
+    y = a @ w
+    print(y)
+    print(fn_name(y))
+    print(next_fns(y))
+    (y * y).sum().backward()
+    print(a.grad)
+    print(w.grad)
+    z = torch.mm(a, w)
+    print(z)
+
+
+@scenario
+def matmul_vectors():
+    a = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    v = torch.tensor([1.0, -1.0, 2.0], requires_grad=True)
+    r = torch.tensor([0.5, 2.0], requires_grad=True)
+    mv = a @ v
+    print(mv)
+    print(fn_name(mv))
+    vm = r @ a
+    print(vm)
+    print(fn_name(vm))
+    d = v @ v
+    print(d)
+    print(fn_name(d))
+    (mv.sum() + vm.sum() + d).backward()
+    print(a.grad)
+    print(v.grad)
+    print(r.grad)
+
+
+@scenario
+def matmul_chain_bias():
+    torch.manual_seed(0)
+    x = torch.randn(4, 3)
+    w = torch.randn(3, 2, requires_grad=True)
+    b = torch.randn(2, requires_grad=True)
+    h = torch.tanh(x @ w + b)
+    print(h)
+    loss = h.pow(2).mean()
+    print(loss)
+    loss.backward()
+    print(w.grad)
+    print(b.grad)
+
+
+@scenario
+def error_shapes():
+    x = torch.ones(2, 3)
+    for f in (lambda: x.reshape(4, 2), lambda: x.view(-1, -1), lambda: x.sum(2), lambda: x.unsqueeze(3),
+              lambda: x.transpose(0, 2), lambda: x.expand(3, 3), lambda: x @ torch.ones(2, 3),
+              lambda: x @ torch.ones(2), lambda: torch.ones(3) @ torch.ones(4), lambda: torch.mm(torch.ones(3), x),
+              lambda: torch.ones(2, 3, 4).t()):
+        try:
+            f()
+        except (RuntimeError, IndexError) as e:
+            show_error(e)
+
+
+
+# ---------------------------------------------------------------------------
+# torch.nn.functional and torch.optim
+# ---------------------------------------------------------------------------
+@scenario
+def nn_mse_l1():
+    import torch.nn.functional as F
+    x = torch.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    y = torch.tensor([[1.0, 0.0], [1.5, 0.25]])
+    for reduction in ("mean", "sum", "none"):
+        loss = F.mse_loss(x, y, reduction=reduction)
+        print(loss)
+    loss = F.mse_loss(x, y)
+    loss.backward()
+    print(x.grad)
+    x.grad = None
+    l1 = F.l1_loss(x, y)
+    print(l1)
+    l1.backward()
+    print(x.grad)
+
+
+@scenario
+def nn_bce():
+    import torch.nn.functional as F
+    z = torch.tensor([-2.0, 0.5, 3.0, -0.25], requires_grad=True)
+    t = torch.tensor([0.0, 1.0, 1.0, 0.0])
+    loss = F.binary_cross_entropy_with_logits(z, t)
+    print(loss)
+    loss.backward()
+    print(z.grad)
+    p = torch.sigmoid(z.detach()).requires_grad_()
+    loss2 = F.binary_cross_entropy(p, t)
+    print(loss2)
+    loss2.backward()
+    print(p.grad)
+    print(F.binary_cross_entropy(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 0.0])))
+
+
+@scenario
+def nn_linear():
+    import torch.nn.functional as F
+    torch.manual_seed(1)
+    x = torch.randn(3, 4)
+    w = torch.randn(2, 4, requires_grad=True)
+    b = torch.randn(2, requires_grad=True)
+    y = F.linear(x, w, b)
+    print(y)
+    print(fn_name(y))
+    print(next_fns(y))
+    y.pow(2).sum().backward()
+    print(w.grad)
+    print(b.grad)
+    print(F.linear(x, w))
+
+
+@scenario
+def nn_softmax():
+    import torch.nn.functional as F
+    x = torch.tensor([[1.0, 2.0, 3.0], [1.0, -1.0, 0.0]], requires_grad=True)
+    s = F.softmax(x, dim=1)
+    print(s)
+    print(fn_name(s))
+    ls = F.log_softmax(x, dim=-1)
+    print(ls)
+    print(fn_name(ls))
+    (s * torch.tensor([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0]])).sum().backward()
+    print(x.grad)
+    x.grad = None
+    (ls * torch.tensor([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0]])).sum().backward()
+    print(x.grad)
+    print(F.softmax(x, dim=0))
+
+
+@scenario
+def optim_sgd():
+    w = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1, momentum=0.9, weight_decay=0.01)
+    for step in range(5):
+        opt.zero_grad()
+        loss = (w * w * torch.tensor([1.0, 2.0, 3.0])).sum()
+        loss.backward()
+        opt.step()
+        print(step, loss.item(), w)
+    print(w.grad)
+    opt.zero_grad()
+    print(w.grad)
+
+
+@scenario
+def optim_sgd_nesterov_zero():
+    w = torch.tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.05, momentum=0.5, nesterov=True)
+    for step in range(3):
+        opt.zero_grad(set_to_none=False)
+        loss = w.pow(2).mean()
+        loss.backward()
+        opt.step()
+    print(w)
+    print(w.grad)
+    print(w._version)
+
+
+@scenario
+def optim_adam():
+    w = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    b = torch.tensor(0.25, requires_grad=True)
+    opt = torch.optim.Adam([w, b], lr=0.1)
+    for step in range(5):
+        opt.zero_grad()
+        loss = ((w * torch.tensor([1.0, 2.0, 3.0]) + b - 1) ** 2).sum()
+        loss.backward()
+        opt.step()
+        print(step, loss.item())
+    print(w)
+    print(b)
+    opt2 = torch.optim.Adam([w], lr=0.01, weight_decay=0.1, amsgrad=True)
+    for step in range(3):
+        opt2.zero_grad()
+        (w ** 2).sum().backward()
+        opt2.step()
+    print(w)
+
+
+@scenario
+def error_nn_optim():
+    import torch.nn.functional as F
+    w = torch.tensor([0.2, 0.7], requires_grad=True)
+    for f in (lambda: F.mse_loss(w, torch.ones(2), reduction="bad"),
+              lambda: torch.optim.SGD([w], lr=-0.1),
+              lambda: torch.optim.SGD([w], lr=0.1, nesterov=True),
+              lambda: torch.optim.Adam([w], lr=0.1, betas=(1.0, 0.9)),
+              lambda: torch.optim.Adam([w], eps=-1.0),
+              lambda: F.binary_cross_entropy(w * 2, torch.ones(2)),
+              lambda: torch.optim.SGD([], lr=0.1),
+              lambda: torch.optim.SGD([w * 2], lr=0.1),
+              lambda: F.softmax(w, 1)):
+        try:
+            f()
+        except (RuntimeError, ValueError, IndexError) as e:
+            show_error(e)
+
+
+
 def main(argv):
     args = argv[1:]
     if args and args[0] in ("-h", "--help"):

@@ -1,4 +1,4 @@
-// The exceptions of the Tensor layer, PyTorch's RuntimeError and ValueError.
+// The exceptions of the Tensor layer, PyTorch's RuntimeError, ValueError and IndexError.
 #ifndef CTGRAD_AUTOGRAD_ERRORS_HPP
 #define CTGRAD_AUTOGRAD_ERRORS_HPP
 
@@ -16,6 +16,12 @@ public:
 class value_error : public std::invalid_argument {
 public:
     using std::invalid_argument::invalid_argument;
+};
+
+/// PyTorch's IndexError (a dimension out of range).
+class index_error : public std::out_of_range {
+public:
+    using std::out_of_range::out_of_range;
 };
 
 }  // namespace ctgrad

@@ -1,4 +1,4 @@
-// torch.Size and broadcasting: the shapes of tensors of rank 0 to 2.
+// torch.Size and broadcasting: the shapes of tensors of rank 0 to 4.
 #ifndef CTGRAD_AUTOGRAD_SHAPE_HPP
 #define CTGRAD_AUTOGRAD_SHAPE_HPP
 
@@ -15,13 +15,18 @@
 
 namespace ctgrad {
 
-/// torch.Size: the shape of a tensor of rank 0 to 2; prints as `torch.Size([10, 1])`.
+/// torch.Size: the shape of a tensor of rank 0 to 4; prints as `torch.Size([10, 1])`.
 class tensor_size {
 public:
-    static constexpr std::size_t max_rank = 2;
+    static constexpr std::size_t max_rank = 4;
     tensor_size() = default;
     tensor_size(std::initializer_list<std::size_t> dims) {
-        if (dims.size() > max_rank) throw error("ctgrad: tensors of rank 0 to 2 are supported");
+        if (dims.size() > max_rank) throw error("ctgrad: tensors of rank 0 to 4 are supported");
+        for (std::size_t d : dims) dims_[rank_++] = d;
+    }
+    /// From a list of dimensions (rank 0 to 4).
+    explicit tensor_size(std::span<const std::size_t> dims) {
+        if (dims.size() > max_rank) throw error("ctgrad: tensors of rank 0 to 4 are supported");
         for (std::size_t d : dims) dims_[rank_++] = d;
     }
     [[nodiscard]] std::size_t size() const { return rank_; }
@@ -51,7 +56,6 @@ namespace detail {
 
 /// The shape a and b broadcast to; PyTorch's error when they do not.
 CTGRAD_RUNTIME_INLINE tensor_size broadcast_shapes(const tensor_size& a, const tensor_size& b);
-[[noreturn]] CTGRAD_RUNTIME_INLINE void throw_unsupported_broadcast(const tensor_size& a, const tensor_size& out);
 
 #if CTGRAD_RUNTIME_DEFINITIONS
 
@@ -66,14 +70,7 @@ CTGRAD_RUNTIME_INLINE tensor_size broadcast_shapes(const tensor_size& a, const t
                         std::to_string(db) + ") at non-singleton dimension " + std::to_string(rank - 1 - j));
         dims[rank - 1 - j] = da == 1 ? db : da;
     }
-    if (rank == 0) return {};
-    if (rank == 1) return {dims[0]};
-    return {dims[0], dims[1]};
-}
-
-[[noreturn]] CTGRAD_RUNTIME_INLINE void throw_unsupported_broadcast(const tensor_size& a, const tensor_size& out) {
-    throw error("ctgrad: broadcasting a tensor of shape " + a.str() + " to " + out.str() +
-                " is not supported; an operand must have the result's number of elements or a single element");
+    return tensor_size(std::span<const std::size_t>(dims.data(), rank));
 }
 
 #endif  // CTGRAD_RUNTIME_DEFINITIONS

@@ -90,6 +90,9 @@ struct node {
     /// grad_fn.name() of the statement's last operation.
     [[nodiscard]] virtual std::string name() const = 0;
     [[nodiscard]] virtual ctgrad::grad_fn describe() const = 0;
+    /// True for a broadcast inside a statement, which PyTorch's grad_fn does not show: its
+    /// input stands in its place.
+    [[nodiscard]] virtual bool transparent() const { return false; }
     /// The statement's slots: the tensors (and numbers) it reads.
     [[nodiscard]] virtual std::span<const targ<T>> inputs() const = 0;
     /// Moves the tensors it reads into `out` (when the graph is destroyed).

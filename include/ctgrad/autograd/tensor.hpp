@@ -8,9 +8,10 @@
 // type-erased node whose backward is still that compiled derivative: static within a
 // statement, dynamic across statements.
 //
-// Broadcasting: operands are combined when their shapes broadcast as in PyTorch and each
-// has either the result's number of elements or a single element (a 1x1 times a 10x1, a
-// number times anything). Other broadcasts throw; docs/pytorch-differences.md says why.
+// Broadcasting: operands are combined when their shapes broadcast as in PyTorch. An operand
+// with the result's number of elements or a single element is read in the statement's loop;
+// any other (a [3] added to a [N, 3], a [3, 1] times a [1, 3]) reads a copy broadcast to the
+// result's shape, whose gradient sums back over the broadcast dimensions (autograd/eager.hpp).
 //
 // The pieces: autograd/shape.hpp (torch.Size), storage.hpp (tensor_impl, node, engine),
 // slots.hpp, torch_names.hpp, statement_eval.hpp and statement.hpp (tensor_expr, expr_node);
@@ -19,6 +20,7 @@
 #define CTGRAD_AUTOGRAD_TENSOR_HPP
 
 #include <ctgrad/detail/config.hpp>
+#include <ctgrad/autograd/eager.hpp>
 #include <ctgrad/autograd/errors.hpp>
 #include <ctgrad/autograd/format.hpp>
 #include <ctgrad/autograd/grad_fn.hpp>
@@ -53,7 +55,7 @@ struct tensor_options {
     bool requires_grad = false;
 };
 
-/// A tensor of rank 0 to 2 with shared storage, as torch.Tensor: requires_grad, grad(),
+/// A tensor of rank 0 to 4 with shared storage, as torch.Tensor: requires_grad, grad(),
 /// grad_fn(), backward(), zero_(), no_grad, in-place updates with PyTorch's checks.
 /// Copies share the tensor, as Python names do; a default-constructed Tensor is None.
 template <class T>
@@ -161,6 +163,23 @@ public:
     auto mean() const;
     template <class P> auto pow(const P& p) const;
 
+    // Shapes and products (autograd/shape_ops.hpp): reshape and view share the storage,
+    // transpose and t() copy; x.T is ctgrad::T(x).
+    [[nodiscard]] basic_tensor reshape(std::initializer_list<std::int64_t> shape) const;
+    [[nodiscard]] basic_tensor view(std::initializer_list<std::int64_t> shape) const;
+    [[nodiscard]] basic_tensor flatten() const;
+    [[nodiscard]] basic_tensor unsqueeze(std::int64_t dim) const;
+    [[nodiscard]] basic_tensor squeeze() const;
+    [[nodiscard]] basic_tensor squeeze(std::int64_t dim) const;
+    [[nodiscard]] basic_tensor expand(std::initializer_list<std::int64_t> sizes) const;
+    [[nodiscard]] basic_tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
+    [[nodiscard]] basic_tensor t() const;
+    /// sum / mean over one dimension (SumBackward1, MeanBackward1).
+    [[nodiscard]] basic_tensor sum(std::int64_t dim, bool keepdim = false) const;
+    [[nodiscard]] basic_tensor mean(std::int64_t dim, bool keepdim = false) const;
+    [[nodiscard]] basic_tensor matmul(const basic_tensor& other) const;
+    [[nodiscard]] basic_tensor mm(const basic_tensor& other) const;
+
     friend std::ostream& operator<<(std::ostream& os, const basic_tensor& t) {
         if (!t.defined()) return os << "None";
         const auto& i = t.impl();
@@ -175,6 +194,11 @@ public:
         return *impl_;
     }
     [[nodiscard]] const std::shared_ptr<detail::tensor_impl<T>>& impl_ptr() const { return impl_; }
+    /// impl_ptr(), which throws for None.
+    [[nodiscard]] const std::shared_ptr<detail::tensor_impl<T>>& checked_ptr() const {
+        (void)impl();
+        return impl_;
+    }
 
 private:
     void run_backward(const T* g, std::size_t stride, bool retain_graph) const;
@@ -304,8 +328,12 @@ auto make_binary(A0&& a, B0&& b) {
             } else {
                 shape = broadcast_shapes(access::shape(ea), access::shape(eb));
                 domain = shape.numel();
+                // An operand of another shape (a [3] added to a [N, 3]) reads a broadcast copy.
                 for (const tensor_size& s : {access::shape(ea), access::shape(eb)})
-                    if (s.numel() != domain && s.numel() != 1) throw_unsupported_broadcast(s, shape);
+                    if (s.numel() != domain && s.numel() != 1) {
+                        broadcast_slots<T>(access::args(out), shape);
+                        break;
+                    }
             }
             return finish(std::move(out));
         }
@@ -626,9 +654,11 @@ CTGRAD_RUNTIME_INLINE tensor_size tensor_data::shape() const {
         if (!(item.shape() == inner))
             throw value_error("expected sequence of length " + std::to_string(inner.size() ? inner[0] : 0) +
                               " at dim 1 (got " + std::to_string(item.shape().size() ? item.shape()[0] : 0) + ")");
-    if (inner.size() == 0) return {items_.size()};
-    if (inner.size() == 1) return {items_.size(), inner[0]};
-    throw error("ctgrad: tensors of rank 0 to 2 are supported");
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    if (inner.size() + 1 > dims.size()) throw error("ctgrad: tensors of rank 0 to 4 are supported");
+    dims[0] = items_.size();
+    std::copy(inner.dims().begin(), inner.dims().end(), dims.begin() + 1);
+    return tensor_size(std::span<const std::size_t>(dims.data(), inner.size() + 1));
 }
 
 template <class T>
@@ -681,5 +711,8 @@ basic_tensor<T> arange(std::size_t n, tensor_options options) {
 #endif  // CTGRAD_RUNTIME_DEFINITIONS
 
 }  // namespace ctgrad
+
+// The members that change shapes, defined once basic_tensor is complete.
+#include <ctgrad/autograd/shape_ops.hpp>
 
 #endif

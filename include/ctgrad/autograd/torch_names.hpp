@@ -150,6 +150,7 @@ grad_fn describe_statement(std::span<const statement_node> nodes, std::span<cons
 template <class T>
 grad_fn describe_tensor(const targ<T>& a) {
     if (!a.t || !a.grad) return {};
+    if (a.t->grad_fn && a.t->grad_fn->transparent()) return describe_tensor(a.t->grad_fn->inputs()[0]);
     if (a.t->grad_fn) {  // another statement's node: its inputs are described when asked for
         std::shared_ptr<const node<T>> n = a.t->grad_fn;
         std::string name = n->name();

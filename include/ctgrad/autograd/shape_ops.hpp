@@ -1,0 +1,445 @@
+// Tensor operations that change shapes or combine rows: reshape / view, unsqueeze / squeeze,
+// expand, transpose / t() / T(), sum and mean over a dimension, matmul / mm. They run eagerly
+// (autograd/eager.hpp) with PyTorch's names, grad_fn names and error messages.
+#ifndef CTGRAD_AUTOGRAD_SHAPE_OPS_HPP
+#define CTGRAD_AUTOGRAD_SHAPE_OPS_HPP
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/autograd/eager.hpp>
+#include <ctgrad/autograd/errors.hpp>
+#include <ctgrad/autograd/shape.hpp>
+#include <ctgrad/autograd/tensor.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ctgrad {
+
+namespace detail {
+
+/// PyTorch's wrapping of a dimension index: -1 is the last; a 0-d tensor takes -1 and 0.
+inline std::size_t wrap_dim(std::int64_t dim, std::size_t rank) {
+    const std::int64_t r = rank == 0 ? 1 : static_cast<std::int64_t>(rank);
+    if (dim < -r || dim >= r)
+        throw index_error("Dimension out of range (expected to be in range of [" + std::to_string(-r) + ", " +
+                          std::to_string(r - 1) + "], but got " + std::to_string(dim) + ")");
+    return static_cast<std::size_t>(dim < 0 ? dim + r : dim);
+}
+
+/// The tensor behind an operand: a statement is evaluated into a new one.
+template <class X>
+auto impl_of(const X& x) {
+    using D = std::remove_cvref_t<X>;
+    using T = typename D::value_type;
+    if constexpr (is_tensor_v<D>) {
+        if (!x.defined()) throw error("ctgrad: an operand is None (an undefined tensor)");
+        return x.impl_ptr();
+    } else {
+        return basic_tensor<T>(x).impl_ptr();
+    }
+}
+
+inline std::string dims_str(std::span<const std::int64_t> dims) {
+    std::string s = "[";
+    for (std::size_t i = 0; i != dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+    return s + "]";
+}
+
+/// The shape `dims` asks for of a tensor of n elements, -1 inferred.
+inline tensor_size infer_shape(std::span<const std::int64_t> dims, std::size_t n) {
+    std::array<std::size_t, tensor_size::max_rank> out{};
+    if (dims.size() > out.size()) throw error("ctgrad: tensors of rank 0 to 4 are supported");
+    std::size_t known = 1;
+    std::size_t inferred = dims.size();
+    for (std::size_t i = 0; i != dims.size(); ++i) {
+        if (dims[i] == -1) {
+            if (inferred != dims.size()) throw error("only one dimension can be inferred");
+            inferred = i;
+        } else if (dims[i] < 0) {
+            throw error("invalid shape dimension " + std::to_string(dims[i]));
+        } else {
+            out[i] = static_cast<std::size_t>(dims[i]);
+            known *= out[i];
+        }
+    }
+    const bool ok = inferred == dims.size() ? known == n : known != 0 && n % known == 0;
+    if (!ok) throw error("shape '" + dims_str(dims) + "' is invalid for input of size " + std::to_string(n));
+    if (inferred != dims.size()) out[inferred] = n / known;
+    return tensor_size(std::span<const std::size_t>(out.data(), dims.size()));
+}
+
+/// Copies (or, with Add, adds) `in` of shape `shape` into `out` with its dimensions permuted:
+/// output dimension j is input dimension perm[j].
+template <bool Add, class T>
+void permute_copy(const T* in, const tensor_size& shape, std::span<const std::size_t> perm, T* out) {
+    constexpr std::size_t R = tensor_size::max_rank;
+    const std::size_t rank = shape.size();
+    std::array<std::size_t, R> in_strides{};
+    std::size_t stride = 1;
+    for (std::size_t j = rank; j-- != 0;) {
+        in_strides[j] = stride;
+        stride *= shape[j];
+    }
+    std::array<std::size_t, R> dims{1, 1, 1, 1}, st{};
+    const std::size_t pad = R - rank;
+    for (std::size_t j = 0; j != rank; ++j) {
+        dims[pad + j] = shape[perm[j]];
+        st[pad + j] = in_strides[perm[j]];
+    }
+    std::size_t i = 0;
+    for (std::size_t a = 0; a != dims[0]; ++a)
+        for (std::size_t b = 0; b != dims[1]; ++b)
+            for (std::size_t c = 0; c != dims[2]; ++c)
+                for (std::size_t e = 0; e != dims[3]; ++e, ++i) {
+                    const T v = in[a * st[0] + b * st[1] + c * st[2] + e * st[3]];
+                    if constexpr (Add) out[i] += v;
+                    else out[i] = v;
+                }
+}
+
+/// t with its dimensions permuted (a copy), grad_fn `name`.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_permuted(std::string name, const std::shared_ptr<tensor_impl<T>>& t,
+                                              std::array<std::size_t, tensor_size::max_rank> perm) {
+    const tensor_size from = t->shape;
+    const std::size_t rank = from.size();
+    std::array<std::size_t, tensor_size::max_rank> dims{}, inverse{};
+    for (std::size_t j = 0; j != rank; ++j) {
+        dims[j] = from[perm[j]];
+        inverse[perm[j]] = j;
+    }
+    const tensor_size to(std::span<const std::size_t>(dims.data(), rank));
+    return make_eager<T>(
+        std::move(name), to, {t},
+        [&](std::span<T> out) { permute_copy<false>(t->data(), from, std::span(perm.data(), rank), out.data()); },
+        [to, inverse, rank](std::span<const T> g, std::span<T* const> in) {
+            permute_copy<true>(g.data(), to, std::span(inverse.data(), rank), in[0]);
+        },
+        false);
+}
+
+/// The sizes of the dimensions before `dim`, of `dim` and after it.
+inline std::array<std::size_t, 3> split_at_dim(const tensor_size& s, std::size_t dim) {
+    std::array<std::size_t, 3> r{1, s.size() ? s[dim] : 1, 1};
+    for (std::size_t j = 0; j < dim; ++j) r[0] *= s[j];
+    for (std::size_t j = dim + 1; j < s.size(); ++j) r[2] *= s[j];
+    return r;
+}
+
+/// The shape without dimension `dim` (or with it as 1 when keepdim).
+inline tensor_size reduced_shape(const tensor_size& s, std::size_t dim, bool keepdim) {
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    std::size_t n = 0;
+    for (std::size_t j = 0; j != s.size(); ++j) {
+        if (j != dim) dims[n++] = s[j];
+        else if (keepdim) dims[n++] = 1;
+    }
+    return tensor_size(std::span<const std::size_t>(dims.data(), n));
+}
+
+/// sum (Mean = false) or mean over dimension `dim`.
+template <bool Mean, class T>
+std::shared_ptr<tensor_impl<T>> make_dim_reduction(const std::shared_ptr<tensor_impl<T>>& t, std::int64_t dim, bool keepdim) {
+    const std::size_t d = wrap_dim(dim, t->shape.size());
+    const auto parts = split_at_dim(t->shape, d);
+    const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
+    return make_eager<T>(
+        Mean ? "MeanBackward1" : "SumBackward1", reduced_shape(t->shape, d, keepdim), {t},
+        [&](std::span<T> out) {
+            const T* x = t->data();
+            for (std::size_t o = 0; o != outer; ++o) {
+                T* row = out.data() + o * inner;
+                for (std::size_t i = 0; i != inner; ++i) row[i] = x[o * n * inner + i];
+                for (std::size_t k = 1; k < n; ++k)
+                    for (std::size_t i = 0; i != inner; ++i) row[i] += x[(o * n + k) * inner + i];
+                if constexpr (Mean)
+                    for (std::size_t i = 0; i != inner; ++i) row[i] /= static_cast<T>(n);
+            }
+        },
+        [outer, n, inner](std::span<const T> g, std::span<T* const> in) {
+            for (std::size_t o = 0; o != outer; ++o)
+                for (std::size_t k = 0; k != n; ++k)
+                    for (std::size_t i = 0; i != inner; ++i) {
+                        const T v = g[o * inner + i];
+                        in[0][(o * n + k) * inner + i] += Mean ? v / static_cast<T>(n) : v;
+                    }
+        },
+        false);
+}
+
+/// C (m x n) += A (m x k) B (k x n), all row-major: the rows of B are added with the weights
+/// of A's row, so the innermost loop runs along contiguous rows and vectorises.
+template <class T>
+void gemm_add(std::size_t m, std::size_t k, std::size_t n, const T* a, const T* b, T* c) {
+    for (std::size_t i = 0; i != m; ++i) {
+        T* __restrict crow = c + i * n;
+        for (std::size_t p = 0; p != k; ++p) {
+            const T w = a[i * k + p];
+            const T* __restrict brow = b + p * n;
+            for (std::size_t j = 0; j != n; ++j) crow[j] += w * brow[j];
+        }
+    }
+}
+
+/// The transpose of a row-major m x n matrix.
+template <class T>
+std::vector<T> transposed(const T* a, std::size_t m, std::size_t n) {
+    std::vector<T> t(m * n);
+    for (std::size_t i = 0; i != m; ++i)
+        for (std::size_t j = 0; j != n; ++j) t[j * m + i] = a[i * n + j];
+    return t;
+}
+
+/// A (m x k) times B (k x n), with `bias` (n values, or empty) added to every row: mm, mv and
+/// addmm. Its backward: dA = G B^T, dB = A^T G, dbias = the sum of G's rows.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_product(std::string name, const tensor_size& out_shape,
+                                             const std::shared_ptr<tensor_impl<T>>& bias,
+                                             const std::shared_ptr<tensor_impl<T>>& a,
+                                             const std::shared_ptr<tensor_impl<T>>& b, std::size_t m, std::size_t k,
+                                             std::size_t n) {
+    std::vector<std::shared_ptr<tensor_impl<T>>> inputs;
+    if (bias) inputs.push_back(bias);
+    inputs.push_back(a);
+    inputs.push_back(b);
+    const bool has_bias = bias != nullptr;
+    return make_eager<T>(
+        std::move(name), out_shape, std::move(inputs),
+        [&](std::span<T> out) {
+            if (has_bias) {
+                const T* bv = bias->data();
+                const std::size_t bn = bias->numel();
+                for (std::size_t i = 0; i != m; ++i)
+                    for (std::size_t j = 0; j != n; ++j) out[i * n + j] = bn == 1 ? bv[0] : bv[j];
+            }
+            gemm_add(m, k, n, a->data(), b->data(), out.data());
+        },
+        [a, b, m, k, n, has_bias, bias_one = bias && bias->numel() == 1](std::span<const T> g, std::span<T* const> in) {
+            const std::size_t first = has_bias ? 1 : 0;
+            if (has_bias && in[0]) {  // the bias (n values or one): the sum over the rows
+                T* db = in[0];
+                for (std::size_t i = 0; i != m; ++i)
+                    for (std::size_t j = 0; j != n; ++j) db[bias_one ? 0 : j] += g[i * n + j];
+            }
+            if (in[first]) {
+                const std::vector<T> bt = transposed(b->data(), k, n);
+                gemm_add(m, n, k, g.data(), bt.data(), in[first]);
+            }
+            if (in[first + 1]) {
+                const std::vector<T> at = transposed(a->data(), m, k);
+                gemm_add(k, m, n, at.data(), g.data(), in[first + 1]);
+            }
+        },
+        true);
+}
+
+template <class T>
+[[noreturn]] inline void throw_mm_mismatch(const tensor_size& a, const tensor_size& b) {
+    const auto dim = [](const tensor_size& s, std::size_t i) { return std::to_string(s[i]); };
+    throw error("mat1 and mat2 shapes cannot be multiplied (" + dim(a, 0) + "x" + dim(a, 1) + " and " + dim(b, 0) + "x" +
+                dim(b, 1) + ")");
+}
+
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_mm(const std::shared_ptr<tensor_impl<T>>& a, const std::shared_ptr<tensor_impl<T>>& b) {
+    if (a->shape.size() != 2) throw error("self must be a matrix");
+    if (b->shape.size() != 2) throw error("mat2 must be a matrix");
+    if (a->shape[1] != b->shape[0]) throw_mm_mismatch<T>(a->shape, b->shape);
+    const std::size_t m = a->shape[0], k = a->shape[1], n = b->shape[1];
+    return make_product<T>("MmBackward0", tensor_size{m, n}, nullptr, a, b, m, k, n);
+}
+
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_matmul(const std::shared_ptr<tensor_impl<T>>& a, const std::shared_ptr<tensor_impl<T>>& b) {
+    const std::size_t ra = a->shape.size(), rb = b->shape.size();
+    if (ra == 0 || rb == 0)
+        throw error("both arguments to matmul need to be at least 1D, but they are " + std::to_string(ra) + "D and " +
+                    std::to_string(rb) + "D");
+    if (ra == 1 && rb == 1) {
+        const std::size_t n = a->shape[0];
+        if (b->shape[0] != n)
+            throw error("inconsistent tensor size, expected tensor [" + std::to_string(n) + "] and src [" +
+                        std::to_string(b->shape[0]) + "] to have the same number of elements, but got " +
+                        std::to_string(n) + " and " + std::to_string(b->shape[0]) + " elements respectively");
+        return make_product<T>("DotBackward0", tensor_size{}, nullptr, a, b, 1, n, 1);
+    }
+    if (ra == 2 && rb == 1) {
+        const std::size_t m = a->shape[0], k = a->shape[1];
+        if (b->shape[0] != k)
+            throw error("size mismatch, got " + std::to_string(m) + ", " + std::to_string(m) + "x" + std::to_string(k) +
+                        "," + std::to_string(b->shape[0]));
+        return make_product<T>("MvBackward0", tensor_size{m}, nullptr, a, b, m, k, 1);
+    }
+    if (ra == 1 && rb == 2) {  // as PyTorch: unsqueeze(0), mm, squeeze(0)
+        const auto row = make_view<T>("UnsqueezeBackward0", a, tensor_size{1, a->shape[0]});
+        if (row->shape[1] != b->shape[0]) throw_mm_mismatch<T>(row->shape, b->shape);
+        const auto p = make_mm<T>(row, b);
+        return make_view<T>("SqueezeBackward3", p, tensor_size{b->shape[1]});
+    }
+    if (ra == 2 && rb == 2) return make_mm<T>(a, b);
+    throw error("ctgrad: matmul of tensors of rank 3 or 4 is not supported yet (got " + std::to_string(ra) + "D and " +
+                std::to_string(rb) + "D)");
+}
+
+}  // namespace detail
+
+// ---- members of basic_tensor ------------------------------------------------------------
+
+template <class T>
+basic_tensor<T> basic_tensor<T>::reshape(std::initializer_list<std::int64_t> shape) const {
+    return basic_tensor(detail::make_view<T>("ReshapeAliasBackward0", checked_ptr(), detail::infer_shape(shape, numel())));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::view(std::initializer_list<std::int64_t> shape) const {
+    return basic_tensor(detail::make_view<T>("ViewBackward0", checked_ptr(), detail::infer_shape(shape, numel())));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::flatten() const {
+    return basic_tensor(detail::make_view<T>("ReshapeAliasBackward0", checked_ptr(), tensor_size{numel()}));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::unsqueeze(std::int64_t dim) const {
+    const tensor_size s = shape();
+    const std::size_t d = detail::wrap_dim(dim, s.size() + 1);
+    std::array<std::size_t, tensor_size::max_rank + 1> dims{};
+    for (std::size_t j = 0, k = 0; j != s.size() + 1; ++j) dims[j] = j == d ? 1 : s[k++];
+    if (s.size() + 1 > tensor_size::max_rank) throw error("ctgrad: tensors of rank 0 to 4 are supported");
+    return basic_tensor(detail::make_view<T>("UnsqueezeBackward0", checked_ptr(), tensor_size(std::span<const std::size_t>(dims.data(), s.size() + 1))));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::squeeze() const {
+    const tensor_size s = shape();
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    std::size_t n = 0;
+    for (std::size_t j = 0; j != s.size(); ++j)
+        if (s[j] != 1) dims[n++] = s[j];
+    return basic_tensor(detail::make_view<T>("SqueezeBackward0", checked_ptr(), tensor_size(std::span<const std::size_t>(dims.data(), n))));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::squeeze(std::int64_t dim) const {
+    const tensor_size s = shape();
+    const std::size_t d = detail::wrap_dim(dim, s.size());
+    const tensor_size out = s.size() != 0 && s[d] == 1 ? detail::reduced_shape(s, d, false) : s;
+    return basic_tensor(detail::make_view<T>("SqueezeBackward1", checked_ptr(), out));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::transpose(std::int64_t dim0, std::int64_t dim1) const {
+    const std::size_t rank = dim();
+    const std::size_t a = detail::wrap_dim(dim0, rank), b = detail::wrap_dim(dim1, rank);
+    std::array<std::size_t, tensor_size::max_rank> perm{0, 1, 2, 3};
+    if (rank != 0) std::swap(perm[a], perm[b]);
+    return basic_tensor(detail::make_permuted<T>("TransposeBackward0", checked_ptr(), perm));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::t() const {
+    if (dim() > 2) throw error("t() expects a tensor with <= 2 dimensions, but self is " + std::to_string(dim()) + "D");
+    std::array<std::size_t, tensor_size::max_rank> perm{0, 1, 2, 3};
+    if (dim() == 2) std::swap(perm[0], perm[1]);
+    return basic_tensor(detail::make_permuted<T>("TBackward0", checked_ptr(), perm));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::expand(std::initializer_list<std::int64_t> sizes) const {
+    const tensor_size s = shape();
+    if (sizes.size() < s.size())
+        throw error("expand(" + detail::torch_type_name<T>() + "{" + s.str() + "}, size=" +
+                    detail::dims_str(std::span<const std::int64_t>(sizes.begin(), sizes.size())) +
+                    "): the number of sizes provided (" + std::to_string(sizes.size()) +
+                    ") must be greater or equal to the number of dimensions in the tensor (" + std::to_string(s.size()) + ")");
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    if (sizes.size() > dims.size()) throw error("ctgrad: tensors of rank 0 to 4 are supported");
+    const std::size_t pad = sizes.size() - s.size();
+    std::size_t j = 0;
+    for (const std::int64_t want : sizes) {
+        const bool existing = j >= pad;
+        const std::size_t have = existing ? s[j - pad] : 1;
+        if (want == -1 && existing) {
+            dims[j] = have;
+        } else if (want < 0 || (existing && have != 1 && static_cast<std::size_t>(want) != have)) {
+            throw error("The expanded size of the tensor (" + std::to_string(want) + ") must match the existing size (" +
+                        std::to_string(have) + ") at non-singleton dimension " + std::to_string(j) + ".  Target sizes: " +
+                        detail::dims_str(std::span<const std::int64_t>(sizes.begin(), sizes.size())) +
+                        ".  Tensor sizes: " + s.str());
+        } else {
+            dims[j] = static_cast<std::size_t>(want);
+        }
+        ++j;
+    }
+    return basic_tensor(detail::make_expand<T>(checked_ptr(), tensor_size(std::span<const std::size_t>(dims.data(), sizes.size())), false));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::sum(std::int64_t dim, bool keepdim) const {
+    return basic_tensor(detail::make_dim_reduction<false, T>(checked_ptr(), dim, keepdim));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::mean(std::int64_t dim, bool keepdim) const {
+    return basic_tensor(detail::make_dim_reduction<true, T>(checked_ptr(), dim, keepdim));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::matmul(const basic_tensor& other) const {
+    return basic_tensor(detail::make_matmul<T>(checked_ptr(), detail::impl_of(other)));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::mm(const basic_tensor& other) const {
+    return basic_tensor(detail::make_mm<T>(checked_ptr(), detail::impl_of(other)));
+}
+
+// ---- free functions ---------------------------------------------------------------------
+
+namespace detail {
+template <class X> using tensor_of = basic_tensor<typename std::remove_cvref_t<X>::value_type>;
+}  // namespace detail
+
+/// torch.matmul(a, b): dot (1-D, 1-D), mv (2-D, 1-D), a row times a matrix, mm (2-D, 2-D).
+template <class A, class B> requires detail::two_tensors<A, B>
+detail::tensor_of<A> matmul(const A& a, const B& b) {
+    static_assert(std::is_same_v<typename A::value_type, typename B::value_type>,
+                  "ctgrad: both tensors of an operation must have the same dtype (float or double)");
+    return detail::tensor_of<A>(detail::make_matmul(detail::impl_of(a), detail::impl_of(b)));
+}
+/// torch.mm(a, b): two matrices.
+template <class A, class B> requires detail::two_tensors<A, B>
+detail::tensor_of<A> mm(const A& a, const B& b) {
+    static_assert(std::is_same_v<typename A::value_type, typename B::value_type>,
+                  "ctgrad: both tensors of an operation must have the same dtype (float or double)");
+    return detail::tensor_of<A>(detail::make_mm(detail::impl_of(a), detail::impl_of(b)));
+}
+/// torch.sum(t, dim, keepdim) and torch.mean(t, dim, keepdim).
+template <tensor_like A>
+detail::tensor_of<A> sum(const A& a, std::int64_t dim, bool keepdim = false) {
+    return detail::tensor_of<A>(detail::make_dim_reduction<false>(detail::impl_of(a), dim, keepdim));
+}
+template <tensor_like A>
+detail::tensor_of<A> mean(const A& a, std::int64_t dim, bool keepdim = false) {
+    return detail::tensor_of<A>(detail::make_dim_reduction<true>(detail::impl_of(a), dim, keepdim));
+}
+/// torch.reshape, torch.unsqueeze, torch.squeeze and torch.transpose.
+template <tensor_like A>
+detail::tensor_of<A> reshape(const A& a, std::initializer_list<std::int64_t> shape) { return detail::tensor_of<A>(detail::impl_of(a)).reshape(shape); }
+template <tensor_like A>
+detail::tensor_of<A> unsqueeze(const A& a, std::int64_t dim) { return detail::tensor_of<A>(detail::impl_of(a)).unsqueeze(dim); }
+template <tensor_like A>
+detail::tensor_of<A> squeeze(const A& a) { return detail::tensor_of<A>(detail::impl_of(a)).squeeze(); }
+template <tensor_like A>
+detail::tensor_of<A> squeeze(const A& a, std::int64_t dim) { return detail::tensor_of<A>(detail::impl_of(a)).squeeze(dim); }
+/// x.T: the dimensions reversed (PermuteBackward0); a C++ member cannot be named T.
+template <tensor_like A>
+detail::tensor_of<A> T(const A& a) {
+    const auto p = detail::impl_of(a);
+    std::array<std::size_t, tensor_size::max_rank> perm{};
+    for (std::size_t j = 0; j != p->shape.size(); ++j) perm[j] = p->shape.size() - 1 - j;
+    return detail::tensor_of<A>(detail::make_permuted<typename A::value_type>("PermuteBackward0", p, perm));
+}
+template <tensor_like A>
+detail::tensor_of<A> transpose(const A& a, std::int64_t dim0, std::int64_t dim1) { return detail::tensor_of<A>(detail::impl_of(a)).transpose(dim0, dim1); }
+
+}  // namespace ctgrad
+
+#endif

@@ -1,0 +1,237 @@
+// ctgrad::nn::functional, torch.nn.functional's losses and layers on Tensors: linear, relu,
+// sigmoid, tanh, softmax, log_softmax, mse_loss, l1_loss, binary_cross_entropy and
+// binary_cross_entropy_with_logits, with PyTorch's grad_fn names and messages.
+//
+// A loss other than l1_loss has one node, as in PyTorch; its value is computed by a fused statement (the sum in PyTorch's order); its grad_fn is
+// one eager node, as PyTorch's (MseLossBackward0, ...).
+#ifndef CTGRAD_NN_FUNCTIONAL_HPP
+#define CTGRAD_NN_FUNCTIONAL_HPP
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/autograd/eager.hpp>
+#include <ctgrad/autograd/errors.hpp>
+#include <ctgrad/autograd/grad_mode.hpp>
+#include <ctgrad/autograd/shape_ops.hpp>
+#include <ctgrad/autograd/tensor.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ctgrad::nn::functional {
+
+using ctgrad::relu;
+using ctgrad::sigmoid;
+using ctgrad::tanh;
+
+namespace detail {
+
+using ctgrad::detail::impl_of;
+using ctgrad::detail::make_eager;
+using ctgrad::detail::tensor_impl;
+using ctgrad::detail::tensor_of;
+
+enum class reduction_kind { none, mean, sum };
+
+inline reduction_kind parse_reduction(std::string_view r) {
+    if (r == "mean") return reduction_kind::mean;
+    if (r == "sum") return reduction_kind::sum;
+    if (r == "none") return reduction_kind::none;
+    throw value_error(std::string(r) + " is not a valid value for reduction");
+}
+
+/// Input and target of a loss: the same shape (PyTorch broadcasts with a warning; ctgrad
+/// asks for equal shapes).
+template <class T>
+void check_loss_shapes(const tensor_impl<T>& input, const tensor_impl<T>& target) {
+    if (!(input.shape == target.shape))
+        throw error("ctgrad: a loss needs input and target of the same shape (got " + input.shape.str() + " and " +
+                    target.shape.str() + "); PyTorch would broadcast them with a warning");
+}
+
+/// An element-wise loss: the values `term(x, y)` per element, reduced; backward adds
+/// `dterm(x, y) * g` into the input's (and, with `dtarget`, the target's) gradient.
+template <class T, class Term, class DInput, class DTarget>
+std::shared_ptr<tensor_impl<T>> make_loss(std::string name, const std::shared_ptr<tensor_impl<T>>& x,
+                                          const std::shared_ptr<tensor_impl<T>>& y, reduction_kind red, Term term,
+                                          DInput dinput, DTarget dtarget) {
+    check_loss_shapes(*x, *y);
+    const std::size_t n = x->numel();
+    const tensor_size shape = red == reduction_kind::none ? x->shape : tensor_size{};
+    return make_eager<T>(
+        std::move(name), shape, {x, y},
+        [&](std::span<T> out) {
+            const T* xv = x->data();
+            const T* yv = y->data();
+            if (red == reduction_kind::none) {
+                for (std::size_t i = 0; i != n; ++i) out[i] = term(xv[i], yv[i]);
+                return;
+            }
+            // the terms, then their sum in PyTorch's order (a statement over a temporary)
+            auto terms = ctgrad::detail::new_impl<T>(x->shape);
+            for (std::size_t i = 0; i != n; ++i) terms->data()[i] = term(xv[i], yv[i]);
+            const ctgrad::no_grad off;
+            const basic_tensor<T> t(std::move(terms));
+            out[0] = static_cast<T>(red == reduction_kind::mean ? ctgrad::mean(t).item() : ctgrad::sum(t).item());
+        },
+        [x, y, n, red, dinput, dtarget](std::span<const T> g, std::span<T* const> in) {
+            const T* xv = x->data();
+            const T* yv = y->data();
+            const T scale = red == reduction_kind::mean ? T(1) / static_cast<T>(n) : T(1);
+            for (std::size_t i = 0; i != n; ++i) {
+                const T gi = red == reduction_kind::none ? g[i] : g[0] * scale;
+                if (in[0]) in[0][i] += dinput(xv[i], yv[i]) * gi;
+                if (in[1]) in[1][i] += dtarget(xv[i], yv[i]) * gi;
+            }
+        });
+}
+
+}  // namespace detail
+
+/// F.mse_loss(input, target, reduction="mean"): MseLossBackward0.
+template <tensor_like A, tensor_like B>
+auto mse_loss(const A& input, const B& target, std::string_view reduction = "mean") {
+    using T = typename A::value_type;
+    return detail::tensor_of<A>(detail::make_loss<T>(
+        "MseLossBackward0", detail::impl_of(input), detail::impl_of(target), detail::parse_reduction(reduction),
+        [](T x, T y) { return (x - y) * (x - y); }, [](T x, T y) { return T(2) * (x - y); },
+        [](T x, T y) { return T(2) * (y - x); }));
+}
+
+/// F.l1_loss(input, target, reduction="mean"): a statement, as PyTorch's composite
+/// abs(input - target).mean() (MeanBackward0).
+template <tensor_like A, tensor_like B>
+auto l1_loss(const A& input, const B& target, std::string_view reduction = "mean") {
+    using R = detail::tensor_of<A>;
+    const auto red = detail::parse_reduction(reduction);
+    detail::check_loss_shapes(*detail::impl_of(input), *detail::impl_of(target));
+    if (red == detail::reduction_kind::mean) return R(ctgrad::mean(ctgrad::abs(input - target)));
+    if (red == detail::reduction_kind::sum) return R(ctgrad::sum(ctgrad::abs(input - target)));
+    return R(ctgrad::abs(input - target));
+}
+
+/// F.binary_cross_entropy(p, target, reduction="mean"): the logs clamped at -100, as PyTorch.
+template <tensor_like A, tensor_like B>
+auto binary_cross_entropy(const A& input, const B& target, std::string_view reduction = "mean") {
+    using T = typename A::value_type;
+    const auto p = detail::impl_of(input);
+    for (std::size_t i = 0; i != p->numel(); ++i)
+        if (!(p->data()[i] >= T(0) && p->data()[i] <= T(1)))
+            throw error("all elements of input should be between 0 and 1");
+    return detail::tensor_of<A>(detail::make_loss<T>(
+        "BinaryCrossEntropyBackward0", p, detail::impl_of(target), detail::parse_reduction(reduction),
+        [](T x, T y) {
+            const T lx = std::max(std::log(x), T(-100));
+            const T l1x = std::max(std::log1p(-x), T(-100));
+            return (y - T(1)) * l1x - y * lx;
+        },
+        [](T x, T y) { return (x - y) / std::max((T(1) - x) * x, T(1e-12)); },
+        [](T x, T) { return std::max(std::log1p(-x), T(-100)) - std::max(std::log(x), T(-100)); }));
+}
+
+/// F.binary_cross_entropy_with_logits(logits, target, reduction="mean"): stable for any logit.
+template <tensor_like A, tensor_like B>
+auto binary_cross_entropy_with_logits(const A& input, const B& target, std::string_view reduction = "mean") {
+    using T = typename A::value_type;
+    return detail::tensor_of<A>(detail::make_loss<T>(
+        "BinaryCrossEntropyWithLogitsBackward0", detail::impl_of(input), detail::impl_of(target),
+        detail::parse_reduction(reduction),
+        [](T x, T y) {
+            const T m = std::max(-x, T(0));
+            return (T(1) - y) * x + m + std::log(std::exp(-m) + std::exp(-x - m));
+        },
+        [](T x, T y) { return T(1) / (T(1) + std::exp(-x)) - y; }, [](T x, T) { return -x; }));
+}
+
+/// F.linear(x, weight, bias): x @ weight.T + bias; for a matrix x with a bias, one
+/// AddmmBackward0 node as PyTorch (its inputs: bias, x, weight.t()).
+template <tensor_like X, tensor_like W>
+auto linear(const X& x, const W& weight) {
+    return ctgrad::matmul(x, detail::tensor_of<W>(detail::impl_of(weight)).t());
+}
+template <tensor_like X, tensor_like W, tensor_like B>
+auto linear(const X& x, const W& weight, const B& bias) {
+    using T = typename X::value_type;
+    const auto xi = detail::impl_of(x);
+    const auto wt = detail::tensor_of<W>(detail::impl_of(weight)).t();
+    const auto bi = detail::impl_of(bias);
+    if (xi->shape.size() != 2) return detail::tensor_of<X>(ctgrad::matmul(detail::tensor_of<X>(xi), wt) + detail::tensor_of<B>(bi));
+    const auto wi = wt.impl_ptr();
+    if (xi->shape[1] != wi->shape[0]) ctgrad::detail::throw_mm_mismatch<T>(xi->shape, wi->shape);
+    const std::size_t m = xi->shape[0], k = xi->shape[1], n = wi->shape[1];
+    if (bi->numel() != n && bi->numel() != 1)
+        throw error("The size of tensor a (" + std::to_string(bi->numel()) + ") must match the size of tensor b (" +
+                    std::to_string(n) + ") at non-singleton dimension 1");
+    return detail::tensor_of<X>(
+        ctgrad::detail::make_product<T>("AddmmBackward0", tensor_size{m, n}, bi, xi, wi, m, k, n));
+}
+
+namespace detail {
+
+/// softmax (Log = false) or log_softmax over dimension `dim`, as PyTorch: x - max, exp, sum.
+template <bool Log, class T>
+std::shared_ptr<tensor_impl<T>> make_softmax(const std::shared_ptr<tensor_impl<T>>& x, std::int64_t dim) {
+    const std::size_t d = ctgrad::detail::wrap_dim(dim, x->shape.size());
+    const auto parts = ctgrad::detail::split_at_dim(x->shape, d);
+    const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
+    auto out = make_eager<T>(
+        Log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", x->shape, {x},
+        [&](std::span<T> o) {
+            const T* xv = x->data();
+            for (std::size_t a = 0; a != outer; ++a)
+                for (std::size_t i = 0; i != inner; ++i) {
+                    const auto at = [&](std::size_t k) { return (a * n + k) * inner + i; };
+                    T m = xv[at(0)];
+                    for (std::size_t k = 1; k < n; ++k) m = std::max(m, xv[at(k)]);
+                    T s = 0;
+                    for (std::size_t k = 0; k != n; ++k) s += std::exp(xv[at(k)] - m);
+                    if constexpr (Log) {
+                        const T ls = std::log(s);
+                        for (std::size_t k = 0; k != n; ++k) o[at(k)] = xv[at(k)] - m - ls;
+                    } else {
+                        for (std::size_t k = 0; k != n; ++k) o[at(k)] = std::exp(xv[at(k)] - m) / s;
+                    }
+                }
+        },
+        nullptr, true);
+    if (out->grad_fn) {
+        // the backward reads the result (PyTorch saves it): kept by value, not by the tensor,
+        // so that the node does not own the tensor that owns it
+        std::vector<T> result(out->data(), out->data() + out->numel());
+        static_cast<ctgrad::detail::eager_node<T>&>(*out->grad_fn).backward =
+            [result = std::move(result), outer, n, inner](std::span<const T> g, std::span<T* const> in) {
+                for (std::size_t a = 0; a != outer; ++a)
+                    for (std::size_t i = 0; i != inner; ++i) {
+                        const auto at = [&](std::size_t k) { return (a * n + k) * inner + i; };
+                        T s = 0;
+                        for (std::size_t k = 0; k != n; ++k) s += Log ? g[at(k)] : g[at(k)] * result[at(k)];
+                        for (std::size_t k = 0; k != n; ++k)
+                            in[0][at(k)] += Log ? g[at(k)] - std::exp(result[at(k)]) * s : result[at(k)] * (g[at(k)] - s);
+                    }
+            };
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// F.softmax(x, dim) and F.log_softmax(x, dim) (also torch.softmax, torch.log_softmax).
+template <tensor_like A>
+auto softmax(const A& x, std::int64_t dim) {
+    return detail::tensor_of<A>(detail::make_softmax<false>(detail::impl_of(x), dim));
+}
+template <tensor_like A>
+auto log_softmax(const A& x, std::int64_t dim) {
+    return detail::tensor_of<A>(detail::make_softmax<true>(detail::impl_of(x), dim));
+}
+
+}  // namespace ctgrad::nn::functional
+
+#endif
