@@ -10,6 +10,7 @@
 #include <ctgrad/autograd/shape.hpp>
 #include <ctgrad/autograd/tensor.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -289,6 +290,55 @@ std::shared_ptr<tensor_impl<T>> make_matmul(const std::shared_ptr<tensor_impl<T>
                 std::to_string(rb) + "D)");
 }
 
+/// The tensors joined along dimension d (all of the same rank, equal in the other
+/// dimensions): cat, and stack after each gained a dimension of 1.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_cat(std::string name, std::vector<std::shared_ptr<tensor_impl<T>>> parts,
+                                         std::size_t d) {
+    const tensor_size& first = parts.front()->shape;
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    for (std::size_t j = 0; j != first.size(); ++j) dims[j] = first[j];
+    dims[d] = 0;
+    std::vector<std::size_t> widths;  // each part's extent along d times the inner size
+    for (std::size_t k = 0; k != parts.size(); ++k) {
+        const tensor_size& s = parts[k]->shape;
+        if (s.size() != first.size())
+            throw error("Tensors must have same number of dimensions: got " + std::to_string(first.size()) + " and " +
+                        std::to_string(s.size()));
+        for (std::size_t j = 0; j != s.size(); ++j)
+            if (j != d && s[j] != first[j])
+                throw error("Sizes of tensors must match except in dimension " + std::to_string(d) + ". Expected size " +
+                            std::to_string(first[j]) + " but got size " + std::to_string(s[j]) + " for tensor number " +
+                            std::to_string(k) + " in the list.");
+        dims[d] += s[d];
+    }
+    const tensor_size out_shape(std::span<const std::size_t>(dims.data(), first.size()));
+    const std::size_t outer = split_at_dim(first, d)[0], inner = split_at_dim(first, d)[2];
+    for (const auto& p : parts) widths.push_back(p->shape[d] * inner);
+    const std::size_t row = dims[d] * inner;
+    return make_eager<T>(
+        std::move(name), out_shape, parts,
+        [&](std::span<T> out) {
+            std::size_t offset = 0;
+            for (std::size_t k = 0; k != parts.size(); ++k) {
+                const T* in = parts[k]->data();
+                for (std::size_t o = 0; o != outer; ++o)
+                    std::copy(in + o * widths[k], in + (o + 1) * widths[k], out.data() + o * row + offset);
+                offset += widths[k];
+            }
+        },
+        [widths, outer, row](std::span<const T> g, std::span<T* const> in) {
+            std::size_t offset = 0;
+            for (std::size_t k = 0; k != widths.size(); ++k) {
+                if (in[k])
+                    for (std::size_t o = 0; o != outer; ++o)
+                        for (std::size_t i = 0; i != widths[k]; ++i) in[k][o * widths[k] + i] += g[o * row + offset + i];
+                offset += widths[k];
+            }
+        },
+        false);
+}
+
 }  // namespace detail
 
 // ---- members of basic_tensor ------------------------------------------------------------
@@ -396,6 +446,44 @@ basic_tensor<T> basic_tensor<T>::mm(const basic_tensor& other) const {
 namespace detail {
 template <class X> using tensor_of = basic_tensor<typename std::remove_cvref_t<X>::value_type>;
 }  // namespace detail
+
+/// torch.cat(tensors, dim): CatBackward0.
+template <class T>
+basic_tensor<T> cat(const std::vector<basic_tensor<T>>& tensors, std::int64_t dim = 0) {
+    if (tensors.empty()) throw error("torch.cat(): expected a non-empty list of Tensors");
+    std::vector<std::shared_ptr<detail::tensor_impl<T>>> parts;
+    for (const auto& t : tensors) parts.push_back(detail::impl_of(t));
+    const std::size_t d = detail::wrap_dim(dim, parts.front()->shape.size());
+    if (parts.front()->shape.size() == 0) throw error("zero-dimensional tensor (at position 0) cannot be concatenated");
+    return basic_tensor<T>(detail::make_cat<T>("CatBackward0", std::move(parts), d));
+}
+/// torch.stack(tensors, dim): StackBackward0.
+template <class T>
+basic_tensor<T> stack(const std::vector<basic_tensor<T>>& tensors, std::int64_t dim = 0) {
+    if (tensors.empty()) throw error("stack expects a non-empty TensorList");
+    const tensor_size s = tensors.front().shape();
+    for (std::size_t k = 1; k != tensors.size(); ++k)
+        if (!(tensors[k].shape() == s))
+            throw error("stack expects each tensor to be equal size, but got " + s.str() + " at entry 0 and " +
+                        tensors[k].shape().str() + " at entry " + std::to_string(k));
+    const std::size_t d = detail::wrap_dim(dim, s.size() + 1);
+    if (s.size() + 1 > tensor_size::max_rank) throw error("ctgrad: tensors of rank 0 to 4 are supported");
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    for (std::size_t j = 0, k = 0; j != s.size() + 1; ++j) dims[j] = j == d ? 1 : s[k++];
+    const tensor_size unsqueezed(std::span<const std::size_t>(dims.data(), s.size() + 1));
+    std::vector<std::shared_ptr<detail::tensor_impl<T>>> parts;
+    for (const auto& t : tensors) {  // views that share the storage, outside the graph
+        auto v = std::make_shared<detail::tensor_impl<T>>(*detail::impl_of(t));
+        v->shape = unsqueezed;
+        parts.push_back(std::move(v));
+    }
+    auto out = detail::make_cat<T>("StackBackward0", parts, d);
+    if (out->grad_fn) {  // the node's inputs are the tensors themselves
+        auto& node = static_cast<detail::eager_node<T>&>(*out->grad_fn);
+        for (std::size_t k = 0; k != tensors.size(); ++k) node.args[k].t = tensors[k].impl_ptr();
+    }
+    return basic_tensor<T>(std::move(out));
+}
 
 /// torch.matmul(a, b): dot (1-D, 1-D), mv (2-D, 1-D), a row times a matrix, mm (2-D, 2-D).
 template <class A, class B> requires detail::two_tensors<A, B>
