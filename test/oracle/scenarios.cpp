@@ -2146,6 +2146,95 @@ void error_nn_optim() {
     }
 }
 
+
+void method_forms() {
+    Tensor x = ctgrad::tensor({0.5, 1.5, -2.0}, {.requires_grad = true});
+    Tensor y = x.exp() + x.sin() * x.tanh() - x.sigmoid() + x.abs().sqrt() + x.neg().relu();
+    print(y);
+    print(fn_name(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+    Tensor z = (x * 2).log1p().expm1().reciprocal();
+    print(z);
+    print((x * x).cos().tan());
+}
+
+void inplace_named() {
+    Tensor a = ctgrad::tensor({1.0, 2.0, 3.0});
+    a.add_(ctgrad::tensor({0.5, 0.5, 0.5}));
+    a.mul_(2);
+    a.sub_(1);
+    a.div_(ctgrad::tensor({1.0, 2.0, 4.0}));
+    print(a);
+    print(static_cast<int>(a.version()));
+    Tensor w = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    Tensor h = w * 3;
+    h.add_(w);
+    print(h);
+    print(fn_name(h.grad_fn()));
+    h.sum().backward();
+    print(w.grad());
+    try {
+        w.mul_(2);
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+void select_narrow() {
+    Tensor x = ctgrad::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.requires_grad = true});
+    Tensor r = x[1];
+    print(r);
+    print(fn_name(r.grad_fn()));
+    Tensor c = x.select(1, -1);
+    print(c);
+    Tensor n = x.narrow(1, 1, 2);
+    print(n);
+    print(fn_name(n.grad_fn()));
+    (r.sum() + (c * 10).sum() + (n * 100).sum()).backward();
+    print(x.grad());
+    print(x[-2]);
+}
+
+void cat_stack() {
+    Tensor a = ctgrad::tensor({{1.0, 2.0}}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor({{3.0, 4.0}, {5.0, 6.0}});
+    Tensor c = ctgrad::cat<float>({a, b});
+    print(c);
+    print(fn_name(c.grad_fn()));
+    print(next_fns(c.grad_fn()));
+    print(ctgrad::cat<float>({b, b}, 1));
+    Tensor s = ctgrad::stack<float>({a[0], b[1]}, 1);
+    print(s);
+    print(fn_name(s.grad_fn()));
+    (c.sum() + (s * 10).sum()).backward();
+    print(a.grad());
+}
+
+void error_index_cat() {
+    Tensor x = ctgrad::ones({2, 3});
+    const std::function<void()> cases[] = {
+        [&] { (void)x.select(0, 5); },
+        [&] { (void)x[5]; },
+        [&] { (void)x[-3]; },
+        [&] { (void)x.narrow(1, 2, 2); },
+        [&] { (void)ctgrad::cat<float>({}); },
+        [&] { (void)ctgrad::cat<float>({ctgrad::ones({2, 2}), ctgrad::ones({3, 3})}, 1); },
+        [&] { (void)ctgrad::cat<float>({ctgrad::ones({2, 2}), ctgrad::ones({2})}); },
+        [&] { (void)ctgrad::stack<float>({ctgrad::ones({2}), ctgrad::ones({3})}); },
+        [&] { (void)ctgrad::stack<float>({}); },
+    };
+    for (const auto& f : cases) {
+        try {
+            f();
+        } catch (const ctgrad::index_error& e) {
+            show_error("IndexError", e);
+        } catch (const ctgrad::error& e) {
+            show_error("RuntimeError", e);
+        }
+    }
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2298,6 +2387,11 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(optim_sgd_nesterov_zero),
     CTGRAD_SCENARIO(optim_adam),
     CTGRAD_SCENARIO(error_nn_optim),
+    CTGRAD_SCENARIO(method_forms),
+    CTGRAD_SCENARIO(inplace_named),
+    CTGRAD_SCENARIO(select_narrow),
+    CTGRAD_SCENARIO(cat_stack),
+    CTGRAD_SCENARIO(error_index_cat),
 };
 #undef CTGRAD_SCENARIO
 

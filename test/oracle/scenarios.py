@@ -2193,6 +2193,87 @@ def error_nn_optim():
 
 
 
+@scenario
+def method_forms():
+    x = torch.tensor([0.5, 1.5, -2.0], requires_grad=True)
+    y = x.exp() + x.sin() * x.tanh() - x.sigmoid() + x.abs().sqrt() + x.neg().relu()
+    print(y)
+    print(fn_name(y))
+    y.sum().backward()
+    print(x.grad)
+    z = (x * 2).log1p().expm1().reciprocal()
+    print(z)
+    print((x * x).cos().tan())
+
+
+@scenario
+def inplace_named():
+    a = torch.tensor([1.0, 2.0, 3.0])
+    a.add_(torch.tensor([0.5, 0.5, 0.5]))
+    a.mul_(2)
+    a.sub_(1)
+    a.div_(torch.tensor([1.0, 2.0, 4.0]))
+    print(a)
+    print(a._version)
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = w * 3
+    h.add_(w)
+    print(h)
+    print(fn_name(h))
+    h.sum().backward()
+    print(w.grad)
+    try:
+        w.mul_(2)
+    except RuntimeError as e:
+        show_error(e)
+
+
+@scenario
+def select_narrow():
+    x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    r = x[1]
+    print(r)
+    print(fn_name(r))
+    c = x.select(1, -1)
+    print(c)
+    n = x.narrow(1, 1, 2)
+    print(n)
+    print(fn_name(n))
+    (r.sum() + (c * 10).sum() + (n * 100).sum()).backward()
+    print(x.grad)
+    print(x[-2])
+
+
+@scenario
+def cat_stack():
+    a = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    b = torch.tensor([[3.0, 4.0], [5.0, 6.0]])
+    c = torch.cat([a, b])
+    print(c)
+    print(fn_name(c))
+    print(next_fns(c))
+    print(torch.cat([b, b], dim=1))
+    s = torch.stack([a[0], b[1]], dim=1)
+    print(s)
+    print(fn_name(s))
+    (c.sum() + (s * 10).sum()).backward()
+    print(a.grad)
+
+
+@scenario
+def error_index_cat():
+    x = torch.ones(2, 3)
+    for f in (lambda: x.select(0, 5), lambda: x[5], lambda: x[-3], lambda: x.narrow(1, 2, 2),
+              lambda: torch.cat([]), lambda: torch.cat([torch.ones(2, 2), torch.ones(3, 3)], 1),
+              lambda: torch.cat([torch.ones(2, 2), torch.ones(2)]),
+              lambda: torch.stack([torch.ones(2), torch.ones(3)]), lambda: torch.stack([])):
+        try:
+            f()
+        except (RuntimeError, IndexError) as e:
+            show_error(e)
+
+
+
 def main(argv):
     args = argv[1:]
     if args and args[0] in ("-h", "--help"):

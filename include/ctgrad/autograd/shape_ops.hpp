@@ -339,6 +339,37 @@ std::shared_ptr<tensor_impl<T>> make_cat(std::string name, std::vector<std::shar
         false);
 }
 
+/// The slice [start, start + length) of dimension d, without that dimension when `drop`
+/// (select) or with it (narrow): a copy.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_slice(std::string name, const std::shared_ptr<tensor_impl<T>>& t, std::size_t d,
+                                           std::size_t start, std::size_t length, bool drop) {
+    const auto parts = split_at_dim(t->shape, d);
+    const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    std::size_t rank = 0;
+    for (std::size_t j = 0; j != t->shape.size(); ++j) {
+        if (j != d) dims[rank++] = t->shape[j];
+        else if (!drop) dims[rank++] = length;
+    }
+    const std::size_t width = length * inner;
+    return make_eager<T>(
+        std::move(name), tensor_size(std::span<const std::size_t>(dims.data(), rank)), {t},
+        [&](std::span<T> out) {
+            for (std::size_t o = 0; o != outer; ++o) {
+                const T* from = t->data() + (o * n + start) * inner;
+                std::copy(from, from + width, out.data() + o * width);
+            }
+        },
+        [outer, n, inner, start, width](std::span<const T> g, std::span<T* const> in) {
+            // PyTorch's gradient is zeros outside the slice: +0 added turns an untouched -0 to +0
+            for (std::size_t k = 0, all = outer * n * inner; k != all; ++k) in[0][k] += T(0);
+            for (std::size_t o = 0; o != outer; ++o)
+                for (std::size_t i = 0; i != width; ++i) in[0][(o * n + start) * inner + i] += g[o * width + i];
+        },
+        false);
+}
+
 }  // namespace detail
 
 // ---- members of basic_tensor ------------------------------------------------------------
@@ -439,6 +470,46 @@ basic_tensor<T> basic_tensor<T>::matmul(const basic_tensor& other) const {
 template <class T>
 basic_tensor<T> basic_tensor<T>::mm(const basic_tensor& other) const {
     return basic_tensor(detail::make_mm<T>(checked_ptr(), detail::impl_of(other)));
+}
+
+template <class T>
+basic_tensor<T> basic_tensor<T>::select(std::int64_t dim, std::int64_t index) const {
+    const tensor_size s = shape();
+    if (s.size() == 0) throw index_error("select() cannot be applied to a 0-dim tensor.");
+    const std::size_t d = detail::wrap_dim(dim, s.size());
+    const auto size = static_cast<std::int64_t>(s[d]);
+    if (index < -size || index >= size)
+        throw index_error("select(): index " + std::to_string(index) + " out of range for tensor of size " + s.str() +
+                          " at dimension " + std::to_string(d));
+    const auto i = static_cast<std::size_t>(index < 0 ? index + size : index);
+    return basic_tensor(detail::make_slice<T>("SelectBackward0", checked_ptr(), d, i, 1, true));
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::operator[](std::int64_t index) const {
+    const tensor_size s = shape();
+    if (s.size() == 0) throw index_error("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
+    const auto size = static_cast<std::int64_t>(s[0]);
+    if (index < -size || index >= size)
+        throw index_error("index " + std::to_string(index) + " is out of bounds for dimension 0 with size " +
+                          std::to_string(size));
+    return select(0, index);
+}
+template <class T>
+basic_tensor<T> basic_tensor<T>::narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const {
+    const tensor_size s = shape();
+    if (s.size() == 0) throw error("narrow() cannot be applied to a 0-dim tensor.");
+    const std::size_t d = detail::wrap_dim(dim, s.size());
+    const auto size = static_cast<std::int64_t>(s[d]);
+    if (start < -size || start > size)
+        throw index_error("start out of range (expected to be in range of [" + std::to_string(-size) + ", " +
+                          std::to_string(size) + "], but got " + std::to_string(start) + ")");
+    if (start < 0) start += size;
+    if (length < 0) throw error("narrow(): length must be non-negative.");
+    if (start + length > size)
+        throw error("start (" + std::to_string(start) + ") + length (" + std::to_string(length) +
+                    ") exceeds dimension size (" + std::to_string(size) + ").");
+    return basic_tensor(detail::make_slice<T>("SliceBackward0", checked_ptr(), d, static_cast<std::size_t>(start),
+                                              static_cast<std::size_t>(length), false));
 }
 
 // ---- free functions ---------------------------------------------------------------------

@@ -150,6 +150,22 @@ public:
     /// A Tensor with the values that does not require grad.
     [[nodiscard]] basic_tensor<T> detach() const;
 
+    // Method forms of the element-wise functions (`(x * w).exp()`), defined with the functions.
+    auto exp() const;
+    auto log() const;
+    auto sin() const;
+    auto cos() const;
+    auto tan() const;
+    auto tanh() const;
+    auto sigmoid() const;
+    auto sqrt() const;
+    auto abs() const;
+    auto relu() const;
+    auto log1p() const;
+    auto expm1() const;
+    auto reciprocal() const;
+    auto neg() const;
+
     auto sum() const&;
     auto mean() const&;
     template <class P> auto pow(const P& p) const&;
