@@ -2235,6 +2235,84 @@ void error_index_cat() {
     }
 }
 
+
+struct Exp : ctgrad::autograd::Function<Exp> {
+    static Tensor forward(ctgrad::autograd::context& ctx, const Tensor& x) {
+        Tensor r = x.exp();
+        ctx.save_for_backward({r});
+        return r;
+    }
+    static std::vector<Tensor> backward(ctgrad::autograd::context& ctx, const Tensor& grad) {
+        return {grad * ctx.saved_tensors()[0]};
+    }
+};
+
+struct ScaledProduct : ctgrad::autograd::Function<ScaledProduct> {
+    static Tensor forward(ctgrad::autograd::context& ctx, const Tensor& a, const Tensor& b, double scale) {
+        ctx.save_for_backward({a, b});
+        ctx.saved_data["scale"] = scale;
+        return a * b * scale;
+    }
+    static std::vector<Tensor> backward(ctgrad::autograd::context& ctx, const Tensor& grad) {
+        const auto& saved = ctx.saved_tensors();
+        const double scale = ctx.saved_data["scale"];
+        return {grad * saved[1] * scale, grad * saved[0] * scale};
+    }
+};
+
+struct WrongShape : ctgrad::autograd::Function<WrongShape> {
+    static Tensor forward(ctgrad::autograd::context&, const Tensor& x) { return x * 2; }
+    static std::vector<Tensor> backward(ctgrad::autograd::context&, const Tensor&) { return {ctgrad::ones({3})}; }
+};
+
+struct WrongCount : ctgrad::autograd::Function<WrongCount> {
+    static Tensor forward(ctgrad::autograd::context&, const Tensor& x) { return x * 2; }
+    static std::vector<Tensor> backward(ctgrad::autograd::context&, const Tensor& grad) { return {grad, grad}; }
+};
+
+void custom_function() {
+    Tensor x = ctgrad::tensor({0.5, 1.0, -1.0}, {.requires_grad = true});
+    Tensor y = Exp::apply(x);
+    print(y);
+    print(fn_name(y.grad_fn()));
+    print(next_fns(y.grad_fn()));
+    (y * y).sum().backward();
+    print(x.grad());
+    print(Exp::apply(ctgrad::tensor({1.0})));
+    try {
+        y.sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+void custom_function_two_inputs() {
+    Tensor a = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor({3.0, -1.0});
+    Tensor p = ScaledProduct::apply(a, b, 0.5);
+    print(p);
+    print(fn_name(p.grad_fn()));
+    print(next_fns(p.grad_fn()));
+    Tensor q = (p + a).sum();
+    q.backward();
+    print(a.grad());
+    print(b.grad());
+}
+
+void error_custom_function() {
+    Tensor x = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    try {
+        WrongShape::apply(x).sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    try {
+        WrongCount::apply(x).sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2392,6 +2470,9 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(select_narrow),
     CTGRAD_SCENARIO(cat_stack),
     CTGRAD_SCENARIO(error_index_cat),
+    CTGRAD_SCENARIO(custom_function),
+    CTGRAD_SCENARIO(custom_function_two_inputs),
+    CTGRAD_SCENARIO(error_custom_function),
 };
 #undef CTGRAD_SCENARIO
 

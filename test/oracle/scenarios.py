@@ -2274,6 +2274,93 @@ def error_index_cat():
 
 
 
+class Exp(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        r = x.exp()
+        ctx.save_for_backward(r)
+        return r
+
+    @staticmethod
+    def backward(ctx, grad):
+        (r,) = ctx.saved_tensors
+        return grad * r
+
+
+class ScaledProduct(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, b, scale):
+        ctx.save_for_backward(a, b)
+        ctx.scale = scale
+        return a * b * scale
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad * b * ctx.scale, grad * a * ctx.scale, None
+
+
+class WrongShape(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, grad):
+        return torch.ones(3)
+
+
+class WrongCount(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+@scenario
+def custom_function():
+    x = torch.tensor([0.5, 1.0, -1.0], requires_grad=True)
+    y = Exp.apply(x)
+    print(y)
+    print(fn_name(y))
+    print(next_fns(y))
+    (y * y).sum().backward()
+    print(x.grad)
+    print(Exp.apply(torch.tensor([1.0])))
+    try:
+        y.sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+
+
+@scenario
+def custom_function_two_inputs():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([3.0, -1.0])
+    p = ScaledProduct.apply(a, b, 0.5)
+    print(p)
+    print(fn_name(p))
+    print(next_fns(p))
+    q = (p + a).sum()
+    q.backward()
+    print(a.grad)
+    print(b.grad)
+
+
+@scenario
+def error_custom_function():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    for f in (WrongShape, WrongCount):
+        try:
+            f.apply(x).sum().backward()
+        except RuntimeError as e:
+            show_error(e)
+
+
+
 def main(argv):
     args = argv[1:]
     if args and args[0] in ("-h", "--help"):

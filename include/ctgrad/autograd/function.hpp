@@ -1,0 +1,179 @@
+// A user's differentiable operation with its own forward and backward, as
+// torch.autograd.Function:
+//
+//     struct Exp : ctgrad::autograd::Function<Exp> {
+//         static Tensor forward(ctgrad::autograd::context& ctx, const Tensor& x) {
+//             Tensor r = x.exp();
+//             ctx.save_for_backward({r});
+//             return r;
+//         }
+//         static std::vector<Tensor> backward(ctgrad::autograd::context& ctx, const Tensor& grad) {
+//             return {grad * ctx.saved_tensors()[0]};
+//         }
+//     };
+//     Tensor y = Exp::apply(x);   // grad_fn: ExpBackward
+//
+// forward runs with grad mode off; backward gets the output's gradient and returns one
+// gradient per Tensor argument of apply (an undefined Tensor for None), also with grad mode off
+// (create_graph is not supported).
+#ifndef CTGRAD_AUTOGRAD_FUNCTION_HPP
+#define CTGRAD_AUTOGRAD_FUNCTION_HPP
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/autograd/eager.hpp>
+#include <ctgrad/autograd/errors.hpp>
+#include <ctgrad/autograd/grad_mode.hpp>
+#include <ctgrad/autograd/tensor.hpp>
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ctgrad::autograd {
+
+/// ctx of a custom Function: the tensors forward saves for backward, and which inputs need a
+/// gradient.
+template <class T>
+class basic_context {
+public:
+    /// ctx.save_for_backward(a, b): kept until the backward that uses them has run.
+    void save_for_backward(std::vector<basic_tensor<T>> tensors) { saved_ = std::move(tensors); }
+    /// ctx.saved_tensors.
+    [[nodiscard]] const std::vector<basic_tensor<T>>& saved_tensors() const {
+        if (released_)
+            throw error(
+                "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+                "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.");
+        return saved_;
+    }
+    /// Numbers forward keeps for backward (Python's `ctx.scale = scale`), as LibTorch's saved_data.
+    std::map<std::string, double> saved_data;
+
+    /// ctx.needs_input_grad: one flag per Tensor argument of apply.
+    [[nodiscard]] const std::vector<bool>& needs_input_grad() const { return needs_input_grad_; }
+
+private:
+    template <class> friend struct Function;
+    std::vector<basic_tensor<T>> saved_;
+    std::vector<bool> needs_input_grad_;
+    bool released_ = false;
+};
+using context = basic_context<float>;
+
+}  // namespace ctgrad::autograd
+
+namespace ctgrad::detail {
+
+/// The unqualified name of class D, as Python names a Function's grad_fn after its class.
+template <class D>
+std::string function_class_name() {
+    std::string_view s = __PRETTY_FUNCTION__;  // "... [with D = ns::Exp; ...]" or "... [D = ns::Exp]"
+    const std::size_t at = s.find("D = ");
+    if (at == std::string_view::npos) return "Custom";
+    s.remove_prefix(at + 4);
+    s = s.substr(0, s.find_first_of(";]"));
+    if (const std::size_t colon = s.rfind("::"); colon != std::string_view::npos) s.remove_prefix(colon + 2);
+    return std::string(s);
+}
+
+template <class X> struct function_tensor_arg : std::false_type {};
+template <class T> struct function_tensor_arg<basic_tensor<T>> : std::true_type {};
+
+/// The dtype of the first Tensor argument.
+template <class... Args> struct function_first_scalar { using type = float; };
+template <class A, class... Args> struct function_first_scalar<A, Args...> : function_first_scalar<Args...> {};
+template <class T, class... Args> struct function_first_scalar<basic_tensor<T>, Args...> { using type = T; };
+
+}  // namespace ctgrad::detail
+
+namespace ctgrad::autograd {
+
+/// The base of a custom operation: `struct F : Function<F> { static Tensor forward(context&,
+/// ...); static std::vector<Tensor> backward(context&, const Tensor&); };`, used as F::apply(...).
+template <class Derived>
+struct Function {
+    template <class... Args>
+    static auto apply(const Args&... args) {
+        using T = typename ctgrad::detail::function_first_scalar<Args...>::type;
+        static_assert((ctgrad::detail::function_tensor_arg<std::remove_cvref_t<Args>>::value || ...),
+                      "ctgrad: Function::apply needs at least one Tensor argument");
+        static_assert((!ctgrad::detail::is_tensor_expr_v<Args> && ...),
+                      "ctgrad: pass Tensors to Function::apply; assign a statement to a Tensor first");
+        using ctgrad::detail::tensor_impl;
+        auto ctx = std::make_shared<basic_context<T>>();
+        std::vector<std::shared_ptr<tensor_impl<T>>> inputs;
+        const auto collect = [&](const auto& a) {
+            if constexpr (ctgrad::detail::function_tensor_arg<std::remove_cvref_t<decltype(a)>>::value) {
+                if (!a.defined()) throw error("ctgrad: an operand is None (an undefined tensor)");
+                inputs.push_back(a.impl_ptr());
+                ctx->needs_input_grad_.push_back(ctgrad::detail::wants_grad(*a.impl_ptr()));
+            }
+        };
+        (collect(args), ...);
+        basic_tensor<T> out;
+        {
+            const no_grad off;
+            out = Derived::forward(*ctx, args...);
+        }
+        if (!out.defined()) throw error("ctgrad: a Function's forward must return a Tensor");
+        bool grad = false;
+        for (const bool g : ctx->needs_input_grad_) grad = grad || g;
+        if (!grad) return out;
+        // The output: a new tensor sharing the result's storage, so that a forward returning an
+        // input (or a tensor with a graph of its own) does not change that tensor.
+        auto result = std::make_shared<tensor_impl<T>>();
+        result->storage = out.impl().storage;
+        result->version = out.impl().version;
+        result->shape = out.impl().shape;
+        // A saved output would own the node that owns it: the context keeps a detached view.
+        for (auto& s : ctx->saved_)
+            if (s.defined() && s.impl_ptr() == out.impl_ptr()) s = basic_tensor<T>(std::shared_ptr<tensor_impl<T>>(out.detach().impl_ptr()));
+        std::vector<ctgrad::detail::targ<T>> targs;
+        for (std::size_t k = 0; k != inputs.size(); ++k)
+            targs.push_back(ctgrad::detail::targ<T>{inputs[k], T(0), *inputs[k]->version, ctx->needs_input_grad_[k]});
+        const tensor_size shape = result->shape;
+        std::vector<tensor_size> input_shapes;
+        for (const auto& t : inputs) input_shapes.push_back(t->shape);
+        std::string name = ctgrad::detail::function_class_name<Derived>() + "Backward";
+        result->requires_grad = true;
+        result->grad_fn = std::make_shared<ctgrad::detail::eager_node<T>>(
+            name, std::move(targs), result->numel(),
+            [ctx, shape, name, input_shapes](std::span<const T> g, std::span<T* const> sinks) {
+                const basic_tensor<T> grad_out = from_values<T>(g, shape);
+                std::vector<basic_tensor<T>> grads;
+                {
+                    const no_grad off;
+                    grads = Derived::backward(*ctx, grad_out);
+                }
+                ctx->released_ = true;
+                ctx->saved_.clear();
+                const std::size_t count = input_shapes.size();
+                if (grads.size() != count)
+                    throw error("function " + name + " returned an incorrect number of gradients (expected " +
+                                std::to_string(count) + ", got " + std::to_string(grads.size()) + ")");
+                for (std::size_t k = 0; k != count; ++k) {
+                    if (!sinks[k] || !grads[k].defined()) continue;
+                    if (!(grads[k].shape() == input_shapes[k]))
+                        throw error("Function " + name + " returned an invalid gradient at index " + std::to_string(k) +
+                                    " - got " + grads[k].shape().str() + " but expected shape compatible with " +
+                                    input_shapes[k].str());
+                    const std::span<const T> v = grads[k].values();
+                    for (std::size_t i = 0; i != v.size(); ++i) sinks[k][i] += v[i];
+                }
+            },
+            true);
+        return basic_tensor<T>(std::move(result));
+    }
+};
+
+}  // namespace ctgrad::autograd
+
+#endif
