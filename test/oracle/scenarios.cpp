@@ -22,6 +22,7 @@
 #include <initializer_list>
 #include <iostream>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -2313,6 +2314,67 @@ void error_custom_function() {
     }
 }
 
+
+void autograd_grad() {
+    Tensor x = ctgrad::tensor({1.0, 2.0, 3.0}, {.requires_grad = true});
+    Tensor w = ctgrad::tensor({0.5, -1.0, 2.0}, {.requires_grad = true});
+    Tensor h = x * w;
+    Tensor loss = (h * h).sum();
+    const auto g = ctgrad::autograd::grad(loss, {x, w}, {.retain_graph = true});
+    print(g[0]);
+    print(g[1]);
+    print(x.grad());
+    print(ctgrad::autograd::grad(loss, {h}, {.retain_graph = true})[0]);
+    print(ctgrad::autograd::grad<float>({h}, {x}, {ctgrad::tensor({1.0, 0.0, -1.0})}, {.retain_graph = true})[0]);
+    loss.backward();
+    print(x.grad());
+    Tensor u = ctgrad::tensor({1.0}, {.requires_grad = true});
+    const auto unused = ctgrad::autograd::grad(Tensor((x * 2).sum()), {x, u}, {.allow_unused = true});
+    std::ostringstream both;
+    both << '(' << unused[0] << ", " << unused[1] << ')';
+    print(both.str());
+}
+
+void tensor_hooks() {
+    Tensor x = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    x.register_hook([](const Tensor& g) { return Tensor(g * 2); });
+    Tensor y = x * x;
+    y.register_hook([](const Tensor& g) { print("y's gradient:", g); });
+    Tensor z = y * 3;
+    z.sum().backward();
+    print(x.grad());
+    Tensor w = ctgrad::tensor({1.0, -1.0}, {.requires_grad = true});
+    w.register_hook([](const Tensor& g) { return Tensor(g + 1); });
+    w.register_hook([](const Tensor& g) { return Tensor(g * 10); });
+    (w * 5).sum().backward();
+    print(w.grad());
+}
+
+void error_grad_hooks() {
+    Tensor x = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    Tensor y = x * x;
+    const std::function<void()> cases[] = {
+        [&] { (void)ctgrad::autograd::grad(Tensor(y.sum()), {x, ctgrad::ones({2})}); },
+        [&] { (void)ctgrad::autograd::grad(Tensor(y.sum()), {ctgrad::ones({2}, {.requires_grad = true})}); },
+        [&] { (void)ctgrad::autograd::grad(y, {x}); },
+        [&] { (void)ctgrad::autograd::grad(Tensor(ctgrad::ones({2}).sum()), {x}); },
+        [&] { ctgrad::ones({2}).register_hook([](const Tensor& g) { return g; }); },
+    };
+    for (const auto& f : cases) {
+        try {
+            f();
+        } catch (const ctgrad::error& e) {
+            show_error("RuntimeError", e);
+        }
+    }
+    x.register_hook([](const Tensor&) { return ctgrad::ones({3}); });
+    try {
+        (x * 2).sum().backward();
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2473,6 +2535,9 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(custom_function),
     CTGRAD_SCENARIO(custom_function_two_inputs),
     CTGRAD_SCENARIO(error_custom_function),
+    CTGRAD_SCENARIO(autograd_grad),
+    CTGRAD_SCENARIO(tensor_hooks),
+    CTGRAD_SCENARIO(error_grad_hooks),
 };
 #undef CTGRAD_SCENARIO
 

@@ -2361,6 +2361,63 @@ def error_custom_function():
 
 
 
+@scenario
+def autograd_grad():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    h = x * w
+    loss = (h * h).sum()
+    gx, gw = torch.autograd.grad(loss, [x, w], retain_graph=True)
+    print(gx)
+    print(gw)
+    print(x.grad)
+    (gh,) = torch.autograd.grad(loss, [h], retain_graph=True)
+    print(gh)
+    (g2,) = torch.autograd.grad([h], [x], grad_outputs=[torch.tensor([1.0, 0.0, -1.0])], retain_graph=True)
+    print(g2)
+    loss.backward()
+    print(x.grad)
+    u = torch.tensor([1.0], requires_grad=True)
+    print(torch.autograd.grad((x * 2).sum(), [x, u], allow_unused=True))
+
+
+@scenario
+def tensor_hooks():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: g * 2)
+    y = x * x
+    y.register_hook(lambda g: print("y's gradient:", g))
+    z = y * 3
+    z.sum().backward()
+    print(x.grad)
+    w = torch.tensor([1.0, -1.0], requires_grad=True)
+    w.register_hook(lambda g: g + 1)
+    w.register_hook(lambda g: g * 10)
+    (w * 5).sum().backward()
+    print(w.grad)
+
+
+@scenario
+def error_grad_hooks():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    for f in (lambda: torch.autograd.grad(y.sum(), [x, torch.ones(2)]),
+              lambda: torch.autograd.grad(y.sum(), [torch.ones(2, requires_grad=True)]),
+              lambda: torch.autograd.grad(y, [x]),
+              lambda: torch.autograd.grad(torch.ones(2).sum(), [x]),
+              lambda: torch.ones(2).register_hook(lambda g: g)):
+        try:
+            f()
+        except RuntimeError as e:
+            show_error(e)
+    x.register_hook(lambda g: torch.ones(3))
+    try:
+        (x * 2).sum().backward()
+    except RuntimeError as e:
+        show_error(e)
+
+
+
 def main(argv):
     args = argv[1:]
     if args and args[0] in ("-h", "--help"):

@@ -174,6 +174,81 @@ struct Function {
     }
 };
 
+/// Options of autograd::grad, PyTorch's keyword arguments.
+struct grad_options {
+    bool retain_graph = false;
+    bool create_graph = false;
+    bool allow_unused = false;
+};
+
+/// torch.autograd.grad(outputs, inputs, grad_outputs): the gradients of the outputs (seeded
+/// with grad_outputs, or 1 for one-element outputs) with respect to the inputs, without adding
+/// into any .grad. Hooks run as in backward. create_graph=true is not supported (the gradients
+/// are computed by compiled loops, not recorded as a graph) and throws.
+template <class T>
+std::vector<basic_tensor<T>> grad(const std::vector<basic_tensor<T>>& outputs, const std::vector<basic_tensor<T>>& inputs,
+                                  const std::vector<basic_tensor<T>>& grad_outputs = {}, grad_options options = {}) {
+    using ctgrad::detail::targ;
+    using ctgrad::detail::tensor_impl;
+    if (options.create_graph)
+        throw error("ctgrad: autograd::grad with create_graph=true is not supported; the gradients it returns are not "
+                    "differentiable");
+    if (!grad_outputs.empty() && grad_outputs.size() != outputs.size())
+        throw error("grad requires one grad_output per output (got " + std::to_string(grad_outputs.size()) + " for " +
+                    std::to_string(outputs.size()) + " outputs)");
+    std::vector<targ<T>> roots;
+    for (std::size_t k = 0; k != outputs.size(); ++k) {
+        const auto& o = outputs[k].impl_ptr();
+        if (!o) throw error("ctgrad: an output is None (an undefined tensor)");
+        if (!o->requires_grad) throw error("element " + std::to_string(k) + " of tensors does not require grad and does not have a grad_fn");
+        if (grad_outputs.empty() && o->numel() != 1) throw error("grad can be implicitly created only for scalar outputs");
+        if (!grad_outputs.empty() && !(grad_outputs[k].shape() == o->shape))
+            throw error("Mismatch in shape: grad_output[" + std::to_string(k) + "] has a shape of torch.Size(" +
+                        grad_outputs[k].shape().str() + ") and output[" + std::to_string(k) +
+                        "] has a shape of torch.Size(" + o->shape.str() + ").");
+        if (!o->grad_fn) throw error("ctgrad: autograd::grad of a leaf output is not supported");
+        roots.push_back(targ<T>{o, T(0), *o->version, true});
+    }
+    std::vector<const tensor_impl<T>*> targets;
+    for (const auto& x : inputs) {
+        if (!x.defined() || !x.impl().requires_grad) throw error("One of the differentiated Tensors does not require grad");
+        targets.push_back(x.impl_ptr().get());
+    }
+    ctgrad::detail::engine<T> eng(options.retain_graph);
+    eng.capture(targets);
+    eng.discover(roots);
+    for (std::size_t k = 0; k != roots.size(); ++k) {
+        T* sink = eng.sink(roots[k]);
+        const std::size_t n = roots[k].t->numel();
+        if (grad_outputs.empty()) sink[0] += T(1);
+        else {
+            const std::span<const T> g = grad_outputs[k].values();
+            for (std::size_t i = 0; i != n; ++i) sink[i] += g[i];
+        }
+    }
+    eng.run(roots);
+    std::vector<basic_tensor<T>> result;
+    for (std::size_t k = 0; k != inputs.size(); ++k) {
+        std::vector<T>& g = eng.captured(k);
+        if (g.empty()) {
+            if (!options.allow_unused)
+                throw error("One of the differentiated Tensors appears to not have been used in the graph. Set "
+                            "allow_unused=True if this is the desired behavior.");
+            result.emplace_back();
+            continue;
+        }
+        result.push_back(from_values<T>(g, inputs[k].shape()));
+    }
+    return result;
+}
+
+/// torch.autograd.grad(output, inputs) for one output.
+template <class T>
+std::vector<basic_tensor<T>> grad(const basic_tensor<T>& output, const std::vector<basic_tensor<T>>& inputs,
+                                  grad_options options = {}) {
+    return grad<T>(std::vector<basic_tensor<T>>{output}, inputs, {}, options);
+}
+
 }  // namespace ctgrad::autograd
 
 #endif

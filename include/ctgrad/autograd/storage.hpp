@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -37,6 +38,9 @@ struct tensor_impl {
     bool retains_grad = false;
     std::shared_ptr<tensor_impl> grad;
     std::shared_ptr<node<T>> grad_fn;  ///< empty for a leaf
+    /// register_hook: each rewrites the gradient arriving at this tensor, in order, before it is
+    /// accumulated (a leaf) or passed on (a non-leaf).
+    std::vector<std::function<void(std::span<T>)>> hooks;
     /// Serialises backward passes that add into .grad (PyTorch's AccumulateGrad lock): graphs
     /// run on different threads may share this tensor.
     std::mutex grad_mutex;
@@ -45,7 +49,7 @@ struct tensor_impl {
     /// A copy of the fields (not of the lock).
     tensor_impl(const tensor_impl& o)
         : storage(o.storage), version(o.version), shape(o.shape), requires_grad(o.requires_grad),
-          retains_grad(o.retains_grad), grad(o.grad), grad_fn(o.grad_fn) {}
+          retains_grad(o.retains_grad), grad(o.grad), grad_fn(o.grad_fn), hooks(o.hooks) {}
     tensor_impl& operator=(const tensor_impl&) = delete;
     ~tensor_impl();
 
@@ -157,6 +161,15 @@ public:
     /// PyTorch's retain_grad hook: grad = new.clone(), then grad = grad + new (a new tensor).
     static void accumulate_grad(tensor_impl<T>& t, const T* g);
 
+    /// torch.autograd.grad: before discover(), the tensors whose gradients are wanted; the pass
+    /// then adds into no .grad and captured(k) holds the gradient of targets[k] (empty when
+    /// the pass did not reach it).
+    void capture(std::vector<const tensor_impl<T>*> targets) {
+        for (const tensor_impl<T>* t : targets) captured_.emplace_back(t, std::vector<T>{});
+        capturing_ = true;
+    }
+    [[nodiscard]] std::vector<T>& captured(std::size_t k) { return captured_[k].second; }
+
 private:
     struct item {
         tensor_impl<T>* t;
@@ -176,6 +189,15 @@ private:
     std::size_t locked_count_ = 0;
     bool retain_graph_;
     bool buffer_leaves_ = false;
+    bool capturing_ = false;
+    std::vector<std::pair<const tensor_impl<T>*, std::vector<T>>> captured_;
+
+    /// Runs t's hooks on its gradient g, then keeps g when t is captured.
+    void finish_gradient(const tensor_impl<T>& t, std::vector<T>& g) {
+        for (const auto& hook : t.hooks) hook(std::span<T>(g));
+        for (auto& [target, out] : captured_)
+            if (target == &t) out = g;
+    }
 };
 
 #if CTGRAD_RUNTIME_DEFINITIONS
@@ -286,11 +308,14 @@ void engine<T>::discover(std::span<const targ<T>> inputs) {
         stack.pop_back();
         visit(t->grad_fn->inputs());
     }
-    if (items_.empty()) return;
-    buffer_leaves_ = true;
+    // Leaves add into .grad directly unless a gradient must first pass their hooks or be captured.
+    bool hooked = false;
+    for (const targ<T>& a : inputs) hooked = hooked || (a.grad && a.t && !a.t->grad_fn && !a.t->hooks.empty());
+    if (items_.empty() && !hooked && !capturing_) return;
     const std::size_t nodes = items_.size();
     count_leaves(inputs);
     for (std::size_t k = 0; k != nodes; ++k) count_leaves(items_[k].t->grad_fn->inputs());
+    buffer_leaves_ = true;
 }
 
 template <class T>
@@ -304,6 +329,7 @@ void engine<T>::run(std::span<const targ<T>> root_inputs) {
         tensor_impl<T>* t = items_[k].t;
         std::vector<T> g = std::move(items_[k].grad);  // freed once this node has run
         if (g.empty()) g.assign(t->numel(), T(-0.0));
+        finish_gradient(*t, g);
         if (t->retains_grad) accumulate_grad(*t, g.data());
         node<T>& n = *t->grad_fn;
         n.apply(g.data(), 1, *this, retain_graph_);
@@ -349,6 +375,11 @@ void engine<T>::release(std::span<const targ<T>> inputs) {
         it.done = true;  // a leaf with all its inputs: .grad
         if (it.grad.empty()) it.grad.assign(a.t->numel(), T(-0.0));
         tensor_impl<T>& t = *a.t;
+        finish_gradient(t, it.grad);
+        if (capturing_) {  // torch.autograd.grad adds into no .grad
+            std::vector<T>().swap(it.grad);
+            continue;
+        }
         const std::lock_guard<std::mutex> lock(t.grad_mutex);
         if (!t.grad) {
             t.grad = new_impl<T>(t.shape);

@@ -113,6 +113,29 @@ public:
         if (impl().grad_fn) impl().retains_grad = true;
     }
     [[nodiscard]] bool retains_grad() const { return impl().retains_grad; }
+    /// register_hook(fn): fn(grad) runs when this tensor's gradient is computed, with grad
+    /// mode off; a returned Tensor (of the same shape) replaces the gradient, a void fn or an
+    /// undefined Tensor keeps it. A leaf's hook sees the gradient before it is added to .grad.
+    template <class F>
+    void register_hook(F fn) {
+        if (!impl().requires_grad) throw error("cannot register a hook on a tensor that doesn't require gradient");
+        impl().hooks.push_back([fn = std::move(fn), shape = impl().shape](std::span<T> g) {
+            auto t = detail::new_impl<T>(shape);
+            std::copy(g.begin(), g.end(), t->data());
+            const basic_tensor grad(std::move(t));
+            const no_grad off;
+            if constexpr (std::is_void_v<std::invoke_result_t<F&, const basic_tensor&>>) {
+                fn(grad);
+            } else {
+                const basic_tensor r = fn(grad);
+                if (!r.defined()) return;
+                if (!(r.shape() == shape))
+                    throw error("hook '<lambda>' has changed the size of value");
+                const std::span<const T> v = r.values();
+                std::copy(v.begin(), v.end(), g.begin());
+            }
+        });
+    }
     /// The version counter bumped by each in-place operation (t._version).
     [[nodiscard]] std::uint64_t version() const { return *impl().version; }
 
