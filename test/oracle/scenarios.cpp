@@ -2375,6 +2375,44 @@ void error_grad_hooks() {
     }
 }
 
+
+void reduce_amax_logsumexp() {
+    Tensor x = ctgrad::tensor({{1.0, 3.0, 3.0}, {2.0, -1.0, 0.0}}, {.requires_grad = true});
+    Tensor a = ctgrad::amax(x, 1);
+    print(a);
+    print(fn_name(a.grad_fn()));
+    Tensor m = ctgrad::amin(x, 0, true);
+    print(m);
+    Tensor lse = ctgrad::logsumexp(x, 1);
+    print(lse);
+    print(fn_name(lse.grad_fn()));
+    (a.sum() + m.sum() + lse.sum()).backward();
+    print(x.grad());
+}
+
+void matmul_batched() {
+    Tensor a = ctgrad::tensor({{{1.0, 2.0}, {3.0, 4.0}}, {{0.5, -1.0}, {2.0, 0.0}}}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor({{{1.0, 0.0, 2.0}, {0.0, 1.0, -1.0}}, {{2.0, 1.0, 0.0}, {1.0, 1.0, 1.0}}}, {.requires_grad = true});
+    Tensor c = ctgrad::bmm(a, b);
+    print(c);
+    print(fn_name(c.grad_fn()));
+    Tensor d = ctgrad::matmul(a, b);
+    print(fn_name(d.grad_fn()));
+    (c * c).sum().backward();
+    print(a.grad());
+    print(b.grad());
+    try {
+        (void)ctgrad::bmm(ctgrad::ones({2, 3, 4}), ctgrad::ones({3, 4, 5}));
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+    try {
+        (void)ctgrad::bmm(ctgrad::ones({3, 4}), ctgrad::ones({2, 3, 5}));
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2538,6 +2576,8 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(autograd_grad),
     CTGRAD_SCENARIO(tensor_hooks),
     CTGRAD_SCENARIO(error_grad_hooks),
+    CTGRAD_SCENARIO(reduce_amax_logsumexp),
+    CTGRAD_SCENARIO(matmul_batched),
 };
 #undef CTGRAD_SCENARIO
 

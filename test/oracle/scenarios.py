@@ -2418,6 +2418,42 @@ def error_grad_hooks():
 
 
 
+@scenario
+def reduce_amax_logsumexp():
+    x = torch.tensor([[1.0, 3.0, 3.0], [2.0, -1.0, 0.0]], requires_grad=True)
+    a = x.amax(1)
+    print(a)
+    print(fn_name(a))
+    m = torch.amin(x, 0, keepdim=True)
+    print(m)
+    lse = torch.logsumexp(x, 1)
+    print(lse)
+    print(fn_name(lse))
+    (a.sum() + m.sum() + lse.sum()).backward()
+    print(x.grad)
+
+
+@scenario
+def matmul_batched():
+    a = torch.tensor([[[1.0, 2.0], [3.0, 4.0]], [[0.5, -1.0], [2.0, 0.0]]], requires_grad=True)
+    b = torch.tensor([[[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]], [[2.0, 1.0, 0.0], [1.0, 1.0, 1.0]]], requires_grad=True)
+    c = torch.bmm(a, b)
+    print(c)
+    print(fn_name(c))
+    d = a @ b
+    print(fn_name(d))
+    (c * c).sum().backward()
+    print(a.grad)
+    print(b.grad)
+    for f in (lambda: torch.bmm(torch.ones(2, 3, 4), torch.ones(3, 4, 5)),
+              lambda: torch.bmm(torch.ones(3, 4), torch.ones(2, 3, 5))):
+        try:
+            f()
+        except RuntimeError as e:
+            show_error(e)
+
+
+
 def main(argv):
     args = argv[1:]
     if args and args[0] in ("-h", "--help"):

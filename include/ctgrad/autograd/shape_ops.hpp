@@ -12,9 +12,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -286,7 +288,16 @@ std::shared_ptr<tensor_impl<T>> make_matmul(const std::shared_ptr<tensor_impl<T>
         return make_view<T>("SqueezeBackward3", p, tensor_size{b->shape[1]});
     }
     if (ra == 2 && rb == 2) return make_mm<T>(a, b);
-    throw error("ctgrad: matmul of tensors of rank 3 or 4 is not supported yet (got " + std::to_string(ra) + "D and " +
+    if (ra == 3 && rb == 3 && a->shape[0] == b->shape[0]) {
+        if (a->shape[2] != b->shape[1])
+            throw error("Expected size for first two dimensions of batch2 tensor to be: [" + std::to_string(a->shape[0]) +
+                        ", " + std::to_string(a->shape[2]) + "] but got: [" + std::to_string(b->shape[0]) + ", " +
+                        std::to_string(b->shape[1]) + "].");
+        auto out = make_bmm<T>(a, b);
+        if (out->grad_fn) static_cast<eager_node<T>&>(*out->grad_fn).op_name = "UnsafeViewBackward0";  // PyTorch's name
+        return out;
+    }
+    throw error("ctgrad: matmul of these ranks is not supported yet (1-D and 2-D operands, and two 3-D batches of the same size, are; got " + std::to_string(ra) + "D and " +
                 std::to_string(rb) + "D)");
 }
 
@@ -368,6 +379,116 @@ std::shared_ptr<tensor_impl<T>> make_slice(std::string name, const std::shared_p
                 for (std::size_t i = 0; i != width; ++i) in[0][(o * n + start) * inner + i] += g[o * width + i];
         },
         false);
+}
+
+/// amax (Max = true) or amin over dimension d: the gradient is shared evenly among the
+/// elements equal to the extremum, as PyTorch's amax / amin.
+template <bool Max, class T>
+std::shared_ptr<tensor_impl<T>> make_extremum(const std::shared_ptr<tensor_impl<T>>& t, std::int64_t dim, bool keepdim) {
+    const std::size_t d = wrap_dim(dim, t->shape.size());
+    const auto parts = split_at_dim(t->shape, d);
+    const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
+    if (n == 0) throw index_error(std::string(Max ? "amax" : "amin") + "(): Expected reduction dim " + std::to_string(d) + " to have non-zero size.");
+    return make_eager<T>(
+        Max ? "AmaxBackward0" : "AminBackward0", reduced_shape(t->shape, d, keepdim), {t},
+        [&](std::span<T> out) {
+            const T* x = t->data();
+            for (std::size_t o = 0; o != outer; ++o)
+                for (std::size_t i = 0; i != inner; ++i) {
+                    T m = x[o * n * inner + i];
+                    for (std::size_t k = 1; k < n; ++k) {
+                        const T v = x[(o * n + k) * inner + i];
+                        if (v != v || (Max ? v > m : v < m)) m = v;  // NaN propagates
+                        if (m != m) break;
+                    }
+                    out[o * inner + i] = m;
+                }
+        },
+        [t, outer, n, inner](std::span<const T> g, std::span<T* const> in) {
+            const T* x = t->data();
+            for (std::size_t o = 0; o != outer; ++o)
+                for (std::size_t i = 0; i != inner; ++i) {
+                    T m = x[o * n * inner + i];
+                    for (std::size_t k = 1; k < n; ++k) {
+                        const T v = x[(o * n + k) * inner + i];
+                        if (Max ? v > m : v < m) m = v;
+                    }
+                    std::size_t count = 0;
+                    for (std::size_t k = 0; k != n; ++k) count += x[(o * n + k) * inner + i] == m;
+                    const T share = g[o * inner + i] / static_cast<T>(count);
+                    for (std::size_t k = 0; k != n; ++k) {
+                        const std::size_t at = (o * n + k) * inner + i;
+                        in[0][at] += x[at] == m ? share : T(0);
+                    }
+                }
+        },
+        true);
+}
+
+/// logsumexp over dimension d: m + log(sum(exp(x - m))), m the maximum; its gradient is
+/// g * exp(x - result).
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_logsumexp(const std::shared_ptr<tensor_impl<T>>& t, std::int64_t dim, bool keepdim) {
+    const std::size_t d = wrap_dim(dim, t->shape.size());
+    const auto parts = split_at_dim(t->shape, d);
+    const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
+    const auto value = [t, outer, n, inner](std::size_t o, std::size_t i) {
+        const T* x = t->data();
+        T m = -std::numeric_limits<T>::infinity();
+        for (std::size_t k = 0; k != n; ++k) m = std::max(m, x[(o * n + k) * inner + i]);
+        if (std::isinf(m)) m = 0;
+        T s = 0;
+        for (std::size_t k = 0; k != n; ++k) s += std::exp(x[(o * n + k) * inner + i] - m);
+        return std::log(s) + m;
+    };
+    return make_eager<T>(
+        "LogsumexpBackward0", reduced_shape(t->shape, d, keepdim), {t},
+        [&](std::span<T> out) {
+            for (std::size_t o = 0; o != outer; ++o)
+                for (std::size_t i = 0; i != inner; ++i) out[o * inner + i] = value(o, i);
+        },
+        [t, outer, n, inner, value](std::span<const T> g, std::span<T* const> in) {
+            const T* x = t->data();
+            for (std::size_t o = 0; o != outer; ++o)
+                for (std::size_t i = 0; i != inner; ++i) {
+                    const T r = value(o, i);
+                    for (std::size_t k = 0; k != n; ++k) {
+                        const std::size_t at = (o * n + k) * inner + i;
+                        in[0][at] += g[o * inner + i] * std::exp(x[at] - r);
+                    }
+                }
+        },
+        true);
+}
+
+/// A batch of products: a (b x m x k) times c (b x k x n), each with make_product's kernel.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_bmm(const std::shared_ptr<tensor_impl<T>>& a, const std::shared_ptr<tensor_impl<T>>& b) {
+    if (a->shape.size() != 3) throw error("batch1 must be a 3D tensor");
+    if (b->shape.size() != 3) throw error("batch2 must be a 3D tensor");
+    const std::size_t batch = a->shape[0], m = a->shape[1], k = a->shape[2], n = b->shape[2];
+    if (b->shape[0] != batch || b->shape[1] != k)
+        throw error("Expected size for first two dimensions of batch2 tensor to be: [" + std::to_string(batch) + ", " +
+                    std::to_string(k) + "] but got: [" + std::to_string(b->shape[0]) + ", " + std::to_string(b->shape[1]) + "].");
+    return make_eager<T>(
+        "BmmBackward0", tensor_size{batch, m, n}, {a, b},
+        [&](std::span<T> out) {
+            for (std::size_t p = 0; p != batch; ++p) gemm_add(m, k, n, a->data() + p * m * k, b->data() + p * k * n, out.data() + p * m * n);
+        },
+        [a, b, batch, m, k, n](std::span<const T> g, std::span<T* const> in) {
+            for (std::size_t p = 0; p != batch; ++p) {
+                const T* gp = g.data() + p * m * n;
+                if (in[0]) {
+                    const std::vector<T> bt = transposed(b->data() + p * k * n, k, n);
+                    gemm_add(m, n, k, gp, bt.data(), in[0] + p * m * k);
+                }
+                if (in[1]) {
+                    const std::vector<T> at = transposed(a->data() + p * m * k, m, k);
+                    gemm_add(k, m, n, at.data(), gp, in[1] + p * k * n);
+                }
+            }
+        },
+        true);
 }
 
 }  // namespace detail
@@ -554,6 +675,25 @@ basic_tensor<T> stack(const std::vector<basic_tensor<T>>& tensors, std::int64_t 
         for (std::size_t k = 0; k != tensors.size(); ++k) node.args[k].t = tensors[k].impl_ptr();
     }
     return basic_tensor<T>(std::move(out));
+}
+
+/// torch.bmm(a, b): two batches of matrices (BmmBackward0).
+template <class A, class B> requires detail::two_tensors<A, B>
+detail::tensor_of<A> bmm(const A& a, const B& b) {
+    return detail::tensor_of<A>(detail::make_bmm(detail::impl_of(a), detail::impl_of(b)));
+}
+/// torch.amax / torch.amin over a dimension (the gradient shared among ties), torch.logsumexp.
+template <tensor_like A>
+detail::tensor_of<A> amax(const A& a, std::int64_t dim, bool keepdim = false) {
+    return detail::tensor_of<A>(detail::make_extremum<true>(detail::impl_of(a), dim, keepdim));
+}
+template <tensor_like A>
+detail::tensor_of<A> amin(const A& a, std::int64_t dim, bool keepdim = false) {
+    return detail::tensor_of<A>(detail::make_extremum<false>(detail::impl_of(a), dim, keepdim));
+}
+template <tensor_like A>
+detail::tensor_of<A> logsumexp(const A& a, std::int64_t dim, bool keepdim = false) {
+    return detail::tensor_of<A>(detail::make_logsumexp(detail::impl_of(a), dim, keepdim));
 }
 
 /// torch.matmul(a, b): dot (1-D, 1-D), mv (2-D, 1-D), a row times a matrix, mm (2-D, 2-D).
