@@ -12,6 +12,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <type_traits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +50,16 @@ T add_alpha(T a, T b, T alpha) {
     return std::fma(alpha, b, a);
 }
 
+/// The parameters of an initializer list, when their dtype is the optimizer's.
+template <class T, class U>
+std::vector<basic_tensor<T>> same_dtype(std::initializer_list<basic_tensor<U>> params) {
+    static_assert(std::is_same_v<T, U>,
+                  "ctgrad: optim::SGD and optim::Adam hold float Tensors; use optim::basic_sgd<double> or "
+                  "optim::basic_adam<double> for DoubleTensor");
+    if constexpr (std::is_same_v<T, U>) return std::vector<basic_tensor<T>>(params);
+    else return {};
+}
+
 /// zero_grad(set_to_none): None, or zeros in place.
 template <class T>
 void zero_grads(std::vector<basic_tensor<T>>& params, bool set_to_none) {
@@ -79,6 +91,10 @@ struct sgd_options {
 template <class T>
 class basic_sgd {
 public:
+    /// `{w, b}`: the parameters, of this optimizer's dtype.
+    template <class U>
+    basic_sgd(std::initializer_list<basic_tensor<U>> params, sgd_options options)
+        : basic_sgd(std::vector<basic_tensor<T>>(detail::same_dtype<T, U>(params)), options) {}
     basic_sgd(std::vector<basic_tensor<T>> params, sgd_options options)
         : params_(detail::checked_params(std::move(params))), options_(options), buffers_(params_.size()) {
         if (!(options.lr >= 0.0)) throw value_error("Invalid learning rate: " + detail::number(options.lr));
@@ -143,6 +159,10 @@ struct adam_options {
 template <class T>
 class basic_adam {
 public:
+    /// `{w, b}`: the parameters, of this optimizer's dtype.
+    template <class U>
+    basic_adam(std::initializer_list<basic_tensor<U>> params, adam_options options)
+        : basic_adam(std::vector<basic_tensor<T>>(detail::same_dtype<T, U>(params)), options) {}
     basic_adam(std::vector<basic_tensor<T>> params, adam_options options)
         : params_(detail::checked_params(std::move(params))), options_(options), state_(params_.size()) {
         if (!(options.lr >= 0.0)) throw value_error("Invalid learning rate: " + detail::number(options.lr));

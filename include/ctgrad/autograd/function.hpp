@@ -102,11 +102,21 @@ template <class Derived>
 struct Function {
     template <class... Args>
     static auto apply(const Args&... args) {
-        using T = typename ctgrad::detail::function_first_scalar<Args...>::type;
+        if constexpr ((ctgrad::detail::is_tensor_expr_v<Args> || ...)) {
+            static_assert(!(ctgrad::detail::is_tensor_expr_v<Args> || ...),
+                          "ctgrad: pass Tensors to Function::apply; assign a statement to a Tensor first");
+            return basic_tensor<float>();
+        } else {
+            return apply_tensors(args...);
+        }
+    }
+
+private:
+    template <class... Args>
+    static auto apply_tensors(const Args&... args) {
         static_assert((ctgrad::detail::function_tensor_arg<std::remove_cvref_t<Args>>::value || ...),
                       "ctgrad: Function::apply needs at least one Tensor argument");
-        static_assert((!ctgrad::detail::is_tensor_expr_v<Args> && ...),
-                      "ctgrad: pass Tensors to Function::apply; assign a statement to a Tensor first");
+        using T = typename ctgrad::detail::function_first_scalar<Args...>::type;
         using ctgrad::detail::tensor_impl;
         auto ctx = std::make_shared<basic_context<T>>();
         std::vector<std::shared_ptr<tensor_impl<T>>> inputs;
