@@ -2413,6 +2413,33 @@ void matmul_batched() {
     }
 }
 
+
+void detect_anomaly_nan() {
+    Tensor x = ctgrad::tensor({-1.0, 4.0}, {.requires_grad = true});
+    {
+        const ctgrad::autograd::detect_anomaly anomaly;
+        Tensor y = ctgrad::sqrt(x);
+        Tensor z = y * 0;
+        try {
+            z.sum().backward();
+        } catch (const ctgrad::error& e) {
+            show_error("RuntimeError", e);
+        }
+        Tensor a = ctgrad::tensor({0.0, 1.0}, {.requires_grad = true});
+        Tensor b = ctgrad::tensor({0.0, 2.0}, {.requires_grad = true});
+        Tensor q = a / b;
+        try {
+            q.sum().backward();
+        } catch (const ctgrad::error& e) {
+            show_error("RuntimeError", e);
+        }
+    }
+    print(ctgrad::autograd::is_anomaly_enabled());
+    Tensor y = ctgrad::sqrt(x);
+    (y * 0).sum().backward();
+    print(x.grad());
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2578,6 +2605,7 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(error_grad_hooks),
     CTGRAD_SCENARIO(reduce_amax_logsumexp),
     CTGRAD_SCENARIO(matmul_batched),
+    CTGRAD_SCENARIO(detect_anomaly_nan),
 };
 #undef CTGRAD_SCENARIO
 

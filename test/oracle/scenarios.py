@@ -2454,6 +2454,30 @@ def matmul_batched():
 
 
 
+@scenario
+def detect_anomaly_nan():
+    x = torch.tensor([-1.0, 4.0], requires_grad=True)
+    with torch.autograd.detect_anomaly():
+        y = torch.sqrt(x)
+        z = y * 0
+        try:
+            z.sum().backward()
+        except RuntimeError as e:
+            show_error(e)
+        a = torch.tensor([0.0, 1.0], requires_grad=True)
+        b = torch.tensor([0.0, 2.0], requires_grad=True)
+        q = a / b
+        try:
+            q.sum().backward()
+        except RuntimeError as e:
+            show_error(e)
+    print(torch.is_anomaly_enabled())
+    y = torch.sqrt(x)
+    (y * 0).sum().backward()
+    print(x.grad)
+
+
+
 def main(argv):
     args = argv[1:]
     if args and args[0] in ("-h", "--help"):

@@ -1,7 +1,10 @@
 // Grad mode: whether operations on tensors record a graph (torch.is_grad_enabled), and the
-// RAII guards that change it for one thread (torch.no_grad, torch.enable_grad).
+// RAII guards that change it for one thread (torch.no_grad, torch.enable_grad); anomaly
+// detection (torch.autograd.detect_anomaly).
 #ifndef CTGRAD_AUTOGRAD_GRAD_MODE_HPP
 #define CTGRAD_AUTOGRAD_GRAD_MODE_HPP
+
+#include <atomic>
 
 namespace ctgrad {
 
@@ -43,6 +46,36 @@ public:
 private:
     bool previous_;
 };
+
+namespace detail {
+inline std::atomic<bool>& anomaly_flag() {
+    static std::atomic<bool> enabled{false};
+    return enabled;
+}
+}  // namespace detail
+
+namespace autograd {
+
+/// torch.is_anomaly_enabled().
+inline bool is_anomaly_enabled() { return detail::anomaly_flag().load(std::memory_order_relaxed); }
+/// torch.autograd.set_detect_anomaly(mode) as a plain call (global, as in PyTorch).
+inline void set_detect_anomaly(bool mode) { detail::anomaly_flag().store(mode, std::memory_order_relaxed); }
+
+/// `with torch.autograd.detect_anomaly():` as a scope: a backward node that returns NaN in a
+/// gradient raises PyTorch's error naming it ("Function 'SqrtBackward0' returned nan values in
+/// its 0th output."). A fused statement is one node, named after its last operation.
+class detect_anomaly {
+public:
+    detect_anomaly() : previous_(is_anomaly_enabled()) { set_detect_anomaly(true); }
+    ~detect_anomaly() { set_detect_anomaly(previous_); }
+    detect_anomaly(const detect_anomaly&) = delete;
+    detect_anomaly& operator=(const detect_anomaly&) = delete;
+
+private:
+    bool previous_;
+};
+
+}  // namespace autograd
 
 }  // namespace ctgrad
 

@@ -323,6 +323,7 @@ private:
         detail::engine<T> eng(retain_graph);
         eng.discover(args);
         const T value = backward_into(g, gstride, eng);
+        if (autograd::is_anomaly_enabled()) eng.check_anomaly(detail::statement_name<E>(args), args);
         if (numel() == 1 && !has_value_) {  // the value backward saw is the one item() gives
             value_ = value;
             has_value_ = true;

@@ -7,6 +7,7 @@
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/autograd/errors.hpp>
 #include <ctgrad/autograd/grad_fn.hpp>
+#include <ctgrad/autograd/grad_mode.hpp>
 #include <ctgrad/autograd/shape.hpp>
 
 #include <algorithm>
@@ -169,6 +170,10 @@ public:
         capturing_ = true;
     }
     [[nodiscard]] std::vector<T>& captured(std::size_t k) { return captured_[k].second; }
+
+    /// Anomaly mode: throws PyTorch's error when node `name` left a NaN in the gradient of one
+    /// of its tensor inputs (its k-th output, counting the tensor inputs).
+    void check_anomaly(const std::string& name, std::span<const targ<T>> inputs);
 
 private:
     struct item {
@@ -333,7 +338,32 @@ void engine<T>::run(std::span<const targ<T>> root_inputs) {
         if (t->retains_grad) accumulate_grad(*t, g.data());
         node<T>& n = *t->grad_fn;
         n.apply(g.data(), 1, *this, retain_graph_);
+        if (autograd::is_anomaly_enabled()) check_anomaly(n.name(), n.inputs());
         release(n.inputs());
+    }
+}
+
+template <class T>
+void engine<T>::check_anomaly(const std::string& name, std::span<const targ<T>> inputs) {
+    std::size_t k = 0;
+    for (const targ<T>& a : inputs) {
+        if (!a.t) continue;
+        const T* g = nullptr;
+        std::size_t n = 0;
+        if (a.grad && (a.t->grad_fn || buffer_leaves_)) {
+            const auto at = index_.find(a.t.get());
+            if (at != index_.end()) {
+                g = items_[at->second].grad.data();
+                n = items_[at->second].grad.size();
+            }
+        } else if (a.grad && a.t->grad) {
+            g = a.t->grad->data();
+            n = a.t->grad->numel();
+        }
+        for (std::size_t i = 0; i != n; ++i)
+            if (g[i] != g[i])
+                throw error("Function '" + name + "' returned nan values in its " + std::to_string(k) + "th output.");
+        ++k;
     }
 }
 
