@@ -432,7 +432,7 @@ std::shared_ptr<tensor_impl<T>> make_logsumexp(const std::shared_ptr<tensor_impl
     const std::size_t d = wrap_dim(dim, t->shape.size());
     const auto parts = split_at_dim(t->shape, d);
     const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
-    const auto value = [t, outer, n, inner](std::size_t o, std::size_t i) {
+    const auto value = [t, n, inner](std::size_t o, std::size_t i) {
         const T* x = t->data();
         T m = -std::numeric_limits<T>::infinity();
         for (std::size_t k = 0; k != n; ++k) m = std::max(m, x[(o * n + k) * inner + i]);
