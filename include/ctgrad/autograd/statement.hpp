@@ -43,6 +43,12 @@ using DoubleTensor = basic_tensor<double>;
 
 template <class T, class E, std::size_t L> class tensor_expr;
 
+/// The element-wise functions that Tensors and statements also have as methods (`x.exp()`):
+/// the list, and the declaration of one method (autograd/tensor.hpp defines them).
+#define CTGRAD_DETAIL_ELEMENTWISE_METHODS(X) \
+    X(exp) X(log) X(sin) X(cos) X(tan) X(tanh) X(sigmoid) X(sqrt) X(abs) X(relu) X(log1p) X(expm1) X(reciprocal)
+#define CTGRAD_DETAIL_DECLARE_METHOD(fn) auto fn() const;
+
 namespace detail {
 
 template <class T, class E, std::size_t L> struct expr_node;
@@ -151,19 +157,7 @@ public:
     [[nodiscard]] basic_tensor<T> detach() const;
 
     // Method forms of the element-wise functions (`(x * w).exp()`), defined with the functions.
-    auto exp() const;
-    auto log() const;
-    auto sin() const;
-    auto cos() const;
-    auto tan() const;
-    auto tanh() const;
-    auto sigmoid() const;
-    auto sqrt() const;
-    auto abs() const;
-    auto relu() const;
-    auto log1p() const;
-    auto expm1() const;
-    auto reciprocal() const;
+    CTGRAD_DETAIL_ELEMENTWISE_METHODS(CTGRAD_DETAIL_DECLARE_METHOD)
     auto neg() const;
 
     auto sum() const&;

@@ -209,19 +209,7 @@ public:
     [[nodiscard]] basic_tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
 
     // Method forms of the element-wise functions (`x.exp()` is exp(x)): statements.
-    auto exp() const;
-    auto log() const;
-    auto sin() const;
-    auto cos() const;
-    auto tan() const;
-    auto tanh() const;
-    auto sigmoid() const;
-    auto sqrt() const;
-    auto abs() const;
-    auto relu() const;
-    auto log1p() const;
-    auto expm1() const;
-    auto reciprocal() const;
+    CTGRAD_DETAIL_ELEMENTWISE_METHODS(CTGRAD_DETAIL_DECLARE_METHOD)
     auto neg() const;
 
     // Named in-place forms: x.add_(y) is x += y (PyTorch's checks, version bump, grad_fn).
@@ -523,39 +511,12 @@ auto sum(A&& a) { return detail::make_reduction_statement<sum_op>(detail::pass(s
 template <class A> requires tensor_like<A>
 auto mean(A&& a) { return detail::make_reduction_statement<mean_op>(detail::pass(static_cast<A&&>(a))); }
 
-#define CTGRAD_DETAIL_TENSOR_METHOD(fn) \
-    template <class T>                  \
-    auto basic_tensor<T>::fn() const { return ctgrad::fn(*this); }
-CTGRAD_DETAIL_TENSOR_METHOD(exp)
-CTGRAD_DETAIL_TENSOR_METHOD(log)
-CTGRAD_DETAIL_TENSOR_METHOD(sin)
-CTGRAD_DETAIL_TENSOR_METHOD(cos)
-CTGRAD_DETAIL_TENSOR_METHOD(tan)
-CTGRAD_DETAIL_TENSOR_METHOD(tanh)
-CTGRAD_DETAIL_TENSOR_METHOD(sigmoid)
-CTGRAD_DETAIL_TENSOR_METHOD(sqrt)
-CTGRAD_DETAIL_TENSOR_METHOD(abs)
-CTGRAD_DETAIL_TENSOR_METHOD(relu)
-CTGRAD_DETAIL_TENSOR_METHOD(log1p)
-CTGRAD_DETAIL_TENSOR_METHOD(expm1)
-CTGRAD_DETAIL_TENSOR_METHOD(reciprocal)
-#undef CTGRAD_DETAIL_TENSOR_METHOD
-#define CTGRAD_DETAIL_TENSOR_METHOD(fn) \
-    template <class T, class E, std::size_t L> \
+#define CTGRAD_DETAIL_TENSOR_METHOD(fn)                                              \
+    template <class T>                                                               \
+    auto basic_tensor<T>::fn() const { return ctgrad::fn(*this); }                   \
+    template <class T, class E, std::size_t L>                                       \
     auto tensor_expr<T, E, L>::fn() const { return ctgrad::fn(*this); }
-CTGRAD_DETAIL_TENSOR_METHOD(exp)
-CTGRAD_DETAIL_TENSOR_METHOD(log)
-CTGRAD_DETAIL_TENSOR_METHOD(sin)
-CTGRAD_DETAIL_TENSOR_METHOD(cos)
-CTGRAD_DETAIL_TENSOR_METHOD(tan)
-CTGRAD_DETAIL_TENSOR_METHOD(tanh)
-CTGRAD_DETAIL_TENSOR_METHOD(sigmoid)
-CTGRAD_DETAIL_TENSOR_METHOD(sqrt)
-CTGRAD_DETAIL_TENSOR_METHOD(abs)
-CTGRAD_DETAIL_TENSOR_METHOD(relu)
-CTGRAD_DETAIL_TENSOR_METHOD(log1p)
-CTGRAD_DETAIL_TENSOR_METHOD(expm1)
-CTGRAD_DETAIL_TENSOR_METHOD(reciprocal)
+CTGRAD_DETAIL_ELEMENTWISE_METHODS(CTGRAD_DETAIL_TENSOR_METHOD)
 #undef CTGRAD_DETAIL_TENSOR_METHOD
 template <class T>
 auto basic_tensor<T>::neg() const { return -*this; }
