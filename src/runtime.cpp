@@ -44,4 +44,10 @@ CTGRAD_RUNTIME_INSTANTIATE(double)
 
 #undef CTGRAD_RUNTIME_INSTANTIATE
 
+namespace detail {
+// torch.int64 and torch.bool tensors (autograd/dtypes.hpp) print through the integer formatter.
+template std::string format_tensor<std::int64_t>(std::span<const std::int64_t>, std::span<const std::size_t>,
+                                                 const format_suffix&, const print_options&);
+}  // namespace detail
+
 }  // namespace ctgrad

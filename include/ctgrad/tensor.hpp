@@ -21,6 +21,7 @@
 #include <ctgrad/autograd/eager.hpp>
 #include <ctgrad/autograd/tensor.hpp>
 #include <ctgrad/autograd/shape_ops.hpp>
+#include <ctgrad/autograd/dtypes.hpp>
 #include <ctgrad/autograd/function.hpp>
 #include <ctgrad/io/python_repr.hpp>
 #include <ctgrad/autograd/print.hpp>

@@ -2440,6 +2440,324 @@ void detect_anomaly_nan() {
     print(x.grad());
 }
 
+// ---- torch.int64 and torch.bool, comparisons, where, max / argmax, cross_entropy ----------
+
+using ctgrad::BoolTensor;
+using ctgrad::LongTensor;
+namespace F = ctgrad::nn::functional;
+
+LongTensor longs(const ctgrad::tensor_data& d) { return ctgrad::tensor<std::int64_t>(d); }
+BoolTensor bools(const ctgrad::tensor_data& d) { return ctgrad::tensor<bool>(d); }
+LongTensor arange(std::int64_t n) { return ctgrad::arange<std::int64_t>(n); }
+
+/// Runs f and prints its error as Python names it.
+template <class Fn>
+void show_errors_of(Fn f) {
+    try {
+        f();
+    } catch (const ctgrad::index_error& e) {
+        show_error("IndexError", e);
+    } catch (const ctgrad::value_error& e) {
+        show_error("ValueError", e);
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
+void int_tensor_print() {
+    print(arange(5));
+    print(longs({1, -10, 3}));
+    print(longs({{1, 2}, {30, 4}}));
+    print(longs(7), bools(1));
+    print(bools({1, 0}));
+    print(bools({{1, 0}, {0, 1}}));
+    print(ctgrad::zeros<std::int64_t>({0}), ctgrad::zeros<bool>({0, 2}));
+    print(arange(1200));
+    print(ctgrad::arange<std::int64_t>(2, 11, 3), ctgrad::arange<std::int64_t>(5, 0, -2));
+    print(ctgrad::zeros<std::int64_t>({2}), ctgrad::ones<bool>({3}), ctgrad::full<std::int64_t>({2}, 7));
+}
+
+void int_tensor_reduce() {
+    LongTensor t = longs({{3, -1, 4}, {1, 5, 9}});
+    print(t.sum(), t.sum(0), t.sum(1, true));
+    BoolTensor b = bools({1, 0, 1, 1});
+    print(b.sum(), b.sum().item());
+    print(t[1], t[0][2].item(), t[-1]);
+    print(t.reshape({3, 2}), t.view({-1}));
+    print(t.requires_grad(), t.is_leaf(), fn_name(t.grad_fn()));
+}
+
+void int_tensor_errors() {
+    show_errors_of([] { (void)ctgrad::tensor<std::int64_t>({1, 2}, {.requires_grad = true}); });
+    show_errors_of([] { (void)arange(3).mean(); });
+    show_errors_of([] { (void)bools({1}).mean(); });
+    show_errors_of([] { (void)arange(3).requires_grad_(); });
+    show_errors_of([] { (void)arange(3)[3]; });
+    show_errors_of([] { (void)arange(3).item(); });
+}
+
+void compare_ops() {
+    Tensor x = ctgrad::tensor({{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}}, {.requires_grad = true});
+    print(x > 2);
+    print(x <= 3, x == 4, x != 4);
+    print(2 < x[0], 5.0 >= x[1]);
+    LongTensor a = longs({0, 2, 2});
+    print(arange(3) == a, ctgrad::eq(a, 2), ctgrad::ne(a, arange(3)));
+    print(ctgrad::lt(x, 3.5), ctgrad::ge(a, 1), ctgrad::gt(x[0], x[1]), ctgrad::le(x[0], 3));
+    print(ctgrad::tensor({{1.0}, {2.0}, {3.0}}) < ctgrad::tensor({{1.5, 2.5, 3.5}}));
+    print(ctgrad::tensor(0.1) > 0.1, ctgrad::tensor<double>(0.1) > 0.1);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    print(longs({1, 2, 3}) > 1.5, ctgrad::tensor({nan, 1.0}) == ctgrad::tensor({nan, 1.0}));
+    print((x > 2).requires_grad(), fn_name((x > 2).grad_fn()));
+}
+
+void bool_logic() {
+    BoolTensor a = bools({1, 1, 0, 0});
+    BoolTensor b = bools({1, 0, 1, 0});
+    print(a & b, a | b);
+    print(a ^ b, ~a);
+    Tensor x = ctgrad::tensor({-1.0, 0.5, 2.0, 3.0});
+    print((x > 0) & (x < 2.5));
+}
+
+void dtype_promotion() {
+    LongTensor i = arange(3);
+    Tensor f = ctgrad::tensor({0.5, 1.0, 2.0});
+    print(i + f, f * i, i - f);
+    print(i * 2, i + 1, 3 - i, i * i);
+    print(i / 2, i * 1.5, i / longs({1, 2, 4}));
+    print(i + ctgrad::tensor<double>({0.5, 1.0, 2.0}));
+    print(bools({1, 0, 1}) * f);
+    print(std::is_same_v<decltype(ctgrad::Tensor(i + f)), Tensor>, std::is_same_v<decltype(i * 2), LongTensor>);
+}
+
+void dtype_promotion_grad() {
+    Tensor x = vec();
+    LongTensor labels = longs({1, 0, 2});
+    Tensor y = x * labels + labels;
+    print(y);
+    y.sum().backward();
+    print(x.grad());
+    Tensor z = (x > 0) * x;
+    print(z, fn_name(z.grad_fn()));
+}
+
+void dtype_conversion() {
+    LongTensor i = longs({3, -2, 0});
+    print(i.to<float>(), i.to<double>(), i.to<bool>());
+    Tensor f = ctgrad::tensor({1.7, -1.7, 0.0, 2.5});
+    print(f.to<std::int64_t>(), f.to<bool>(), f.to<double>());
+    print(bools({1, 0}).to<std::int64_t>(), bools({1, 0}).to<float>());
+    Tensor x = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    print(x.to<std::int64_t>(), x.to<std::int64_t>().requires_grad());
+}
+
+void max_min_dim() {
+    Tensor x = ctgrad::tensor({{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}}, {.requires_grad = true});
+    auto m = ctgrad::max(x, 1);
+    print(m.values, m.indices);
+    print(ctgrad::max(x, 1, true));
+    auto [values, indices] = ctgrad::min(x, 0);
+    print(values, indices, fn_name(values.grad_fn()));
+    (m.values.sum() + 2 * values.sum()).backward();
+    print(x.grad());
+    Tensor t = ctgrad::tensor({{2.0, 7.0, 7.0}, {1.0, 1.0, 0.0}}, {.requires_grad = true});
+    auto [v, i] = ctgrad::max(t, 1);
+    print(v, i);
+    v.sum().backward();
+    print(t.grad());
+    print(ctgrad::max(longs({{3, 9}, {8, 1}}), 0));
+    print(ctgrad::max(ctgrad::tensor(2.5), 0));
+}
+
+void max_min_full() {
+    Tensor x = ctgrad::tensor({{1.0, 6.0, 3.0}, {6.0, 2.0, 0.5}}, {.requires_grad = true});
+    Tensor m = ctgrad::max(x);
+    print(m, fn_name(m.grad_fn()));
+    m.backward();
+    print(x.grad());
+    x.set_grad({});
+    Tensor n = ctgrad::min(x);
+    print(n, fn_name(n.grad_fn()));
+    n.backward();
+    print(x.grad());
+    show_errors_of([] { (void)ctgrad::max(ctgrad::ones({0})); });
+    show_errors_of([&] { (void)ctgrad::max(x, 2); });
+}
+
+void argmax_argmin() {
+    Tensor x = ctgrad::tensor({{1.0, 5.0, 5.0}, {4.0, 2.0, 6.0}});
+    print(ctgrad::argmax(x), ctgrad::argmax(x, 1), ctgrad::argmax(x, 0, true));
+    print(ctgrad::argmin(x), ctgrad::argmin(x, 1), x.argmax(), x.argmax(1));
+    print(ctgrad::argmax(longs({3, 9, 9, 1})), ctgrad::argmax(ctgrad::tensor({std::numeric_limits<double>::quiet_NaN(), 1.0, 2.0})));
+    print(ctgrad::argmax(x, 1, true));
+}
+
+void where_grad() {
+    Tensor x = ctgrad::tensor({{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}}, {.requires_grad = true});
+    Tensor y = ctgrad::tensor({10.0, 20.0, 30.0}, {.requires_grad = true});
+    Tensor w = ctgrad::where(x > 2, x, y);
+    print(w, fn_name(w.grad_fn()));
+    print(next_fns(w.grad_fn()));
+    (w * ctgrad::tensor({1.0, 2.0, 3.0})).sum().backward();
+    print(x.grad());
+    print(y.grad());
+    x.set_grad({});
+    Tensor z = ctgrad::where(x < 3, x * x, 0.0);
+    print(z, next_fns(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad());
+    print(ctgrad::where(bools({1, 0}), ctgrad::tensor({1.0, 2.0}), ctgrad::tensor({{3.0}, {4.0}})));
+}
+
+void clamp_tensor_bounds() {
+    Tensor x = ctgrad::tensor({{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}}, {.requires_grad = true});
+    Tensor lo = ctgrad::tensor({2.0, 2.0, 2.0}, {.requires_grad = true});
+    Tensor hi = ctgrad::tensor(4.0, {.requires_grad = true});
+    Tensor c = ctgrad::clamp(x, lo, hi);
+    print(c, fn_name(c.grad_fn()));
+    c.sum().backward();
+    print(x.grad(), lo.grad(), hi.grad());
+    Tensor a = ctgrad::tensor({0.0, 5.0}, {.requires_grad = true});
+    Tensor lo2 = ctgrad::tensor({3.0, 3.0}, {.requires_grad = true});
+    Tensor hi2 = ctgrad::tensor({1.0, 1.0}, {.requires_grad = true});
+    Tensor d = ctgrad::clamp(a, lo2, hi2);
+    print(d);
+    d.sum().backward();
+    print(a.grad(), lo2.grad(), hi2.grad());
+}
+
+void cross_entropy_loss() {
+    Tensor x = ctgrad::tensor({{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}, {0.5, 0.5, -1.0}}, {.requires_grad = true});
+    LongTensor t = longs({2, 0, 1});
+    Tensor loss = F::cross_entropy(x, t);
+    print(loss, next_fns(loss.grad_fn()));
+    loss.backward();
+    print(x.grad());
+    print(F::cross_entropy(x, t, "sum"), F::cross_entropy(x, t, "none"));
+    print(F::cross_entropy(x, longs({2, -100, 1})), F::cross_entropy(x, longs({1, 0, 0}), "mean", 0));
+    print(F::cross_entropy(ctgrad::tensor({1.0, 2.0, 0.5}), longs(1)));
+    print(F::cross_entropy(ctgrad::tensor({{1.0, 2.0}}), longs({-100})));
+    DoubleTensor d = ctgrad::tensor<double>({{0.2, -0.4}, {1.5, 0.3}}, {.requires_grad = true});
+    DoubleTensor l2 = F::cross_entropy(d, longs({1, 0}));
+    l2.backward();
+    print(l2, d.grad());
+}
+
+void nll_loss_grad() {
+    Tensor x = ctgrad::tensor({{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}}, {.requires_grad = true});
+    Tensor lp = F::log_softmax(x, 1);
+    LongTensor t = longs({1, 2});
+    Tensor loss = F::nll_loss(lp, t);
+    print(loss, next_fns(loss.grad_fn()));
+    loss.backward();
+    print(x.grad());
+    Tensor y = ctgrad::tensor({{-0.5, -1.0}, {-2.0, -0.1}}, {.requires_grad = true});
+    Tensor n = F::nll_loss(y, longs({0, 1}), "none");
+    print(n);
+    n.sum().backward();
+    print(y.grad());
+}
+
+void cross_entropy_errors() {
+    Tensor x = ctgrad::ones({2, 3});
+    show_errors_of([&] { (void)F::cross_entropy(x, longs({3, 0})); });
+    show_errors_of([&] { (void)F::cross_entropy(x, longs({-1, 0})); });
+    show_errors_of([&] { (void)F::cross_entropy(x, longs({1, 0, 1})); });
+    show_errors_of([&] { (void)F::cross_entropy(x, longs(1)); });
+    show_errors_of([&] { (void)F::cross_entropy(ctgrad::ones({3}), longs({1})); });
+    show_errors_of([&] { (void)F::nll_loss(x, longs({0, 1}), "avg"); });
+}
+
+void classification_accuracy() {
+    Tensor logits = ctgrad::tensor({{0.2, 1.5}, {2.0, -1.0}, {0.3, 0.1}, {-0.5, 0.5}});
+    LongTensor labels = longs({1, 0, 1, 1});
+    LongTensor pred = logits.argmax(1);
+    BoolTensor correct = pred == labels;
+    print(pred, correct);
+    print(correct.sum(), correct.sum().item(), correct.to<float>().mean());
+    print(correct.to<float>().mean().item());
+}
+
+using ctgrad::indexing::Ellipsis;
+using ctgrad::indexing::None;
+using ctgrad::indexing::Slice;
+
+/// Python's tuple(t.shape): "(2, 3, 5)".
+std::string shape_tuple(const ctgrad::tensor_size& s) {
+    std::string out = "(";
+    for (std::size_t i = 0; i != s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + (s.size() == 1 ? ",)" : ")");
+}
+
+void index_slices() {
+    Tensor x = ctgrad::arange(12).reshape({3, 4});
+    x.requires_grad_();
+    for (const Tensor& y : {x.index({Slice(0, 2), 1}), x.index({Slice(), 1}), x.index({Slice(1)}), x.index({Slice(None, None, 2), -1}),
+                            x.index({None, 1}), x.index({Ellipsis, 2}), x.index({1, Slice(1, 3)}), x.index({Slice(-5, 10)}),
+                            x.index({Slice(2, 1)}), x.index({Slice(), Slice()}), x.index({Slice(1), Slice(None, None, 3)}),
+                            x.index({Ellipsis, None, 0})})
+        print(y, fn_name(y.grad_fn()));
+    Tensor y = x.index({Slice(0, 2), 1});
+    print(next_fns(y.grad_fn()));
+    (x.index({Slice(None, None, 2), Slice(1, 3)}) * ctgrad::tensor({1.0, 2.0})).sum().backward();
+    print(x.grad());
+}
+
+void index_tensors() {
+    Tensor x = ctgrad::arange(12).reshape({3, 4});
+    x.requires_grad_();
+    print(x.index({longs({2, 0})}));
+    Tensor y = x.index({Slice(), longs({{3, 0}, {1, 1}})});
+    print(y, fn_name(y.grad_fn()), next_fns(y.grad_fn()));
+    Tensor z = x.index({Slice(), longs({1, 1, -1})});
+    print(z);
+    z.sum().backward();
+    print(x.grad());
+    x.set_grad({});
+    Tensor m = x.index({x > 5});
+    print(m, fn_name(m.grad_fn()));
+    (m * m).sum().backward();
+    print(x.grad());
+    print(x.index({bools({1, 0, 1})}), x.index({1, bools({0, 1, 1, 0})}));
+}
+
+void index_errors() {
+    Tensor x = ctgrad::arange(12).reshape({3, 4});
+    show_errors_of([&] { (void)x.index({3}); });
+    show_errors_of([&] { (void)x.index({0, 0, 0}); });
+    show_errors_of([&] { (void)x.index({longs({4})}); });
+    show_errors_of([&] { (void)x.index({bools({1, 0})}); });
+    show_errors_of([&] { (void)x.index({Slice(None, None, -1)}); });
+    show_errors_of([&] { (void)x.index({Slice(), 5}); });
+}
+
+void matmul_broadcast() {
+    ctgrad::manual_seed(0);
+    const std::vector<std::pair<ctgrad::tensor_size, ctgrad::tensor_size>> cases = {
+        {{2, 3, 4}, {4, 5}}, {{3, 4}, {2, 4, 5}}, {{4}, {2, 4, 5}}, {{2, 3, 4}, {4}},
+        {{2, 1, 3, 4}, {5, 4, 2}}, {{2, 3, 4}, {1, 4, 5}}, {{2, 2, 3, 4}, {2, 2, 4, 5}}};
+    for (const auto& [sa, sb] : cases) {
+        Tensor a = ctgrad::randn(sa, {.requires_grad = true});
+        Tensor b = ctgrad::randn(sb, {.requires_grad = true});
+        Tensor c = ctgrad::matmul(a, b);
+        print(shape_tuple(c.shape()), fn_name(c.grad_fn()));
+        (c * c).sum().backward();
+        print(a.grad().sum(), b.grad().sum());
+    }
+    Tensor a = ctgrad::tensor({{{1.0, 2.0}, {3.0, 4.0}}, {{0.5, -1.0}, {2.0, 0.0}}}, {.requires_grad = true});
+    Tensor w = ctgrad::tensor({{1.0, -1.0}, {0.5, 2.0}}, {.requires_grad = true});
+    Tensor c = ctgrad::matmul(a, w);
+    print(c);
+    c.sum().backward();
+    print(a.grad());
+    print(w.grad());
+    show_errors_of([] { (void)ctgrad::matmul(ctgrad::ones({2, 3, 4}), ctgrad::ones({3, 4, 5})); });
+    show_errors_of([] { (void)ctgrad::matmul(ctgrad::ones({2, 3, 4}), ctgrad::ones({2, 5, 4})); });
+    show_errors_of([] { (void)ctgrad::matmul(ctgrad::ones({2, 3, 4}), ctgrad::ones({5, 5})); });
+    show_errors_of([] { (void)ctgrad::matmul(ctgrad::ones({2, 3, 4}), ctgrad::ones({5})); });
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2606,6 +2924,27 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(reduce_amax_logsumexp),
     CTGRAD_SCENARIO(matmul_batched),
     CTGRAD_SCENARIO(detect_anomaly_nan),
+    CTGRAD_SCENARIO(int_tensor_print),
+    CTGRAD_SCENARIO(int_tensor_reduce),
+    CTGRAD_SCENARIO(int_tensor_errors),
+    CTGRAD_SCENARIO(compare_ops),
+    CTGRAD_SCENARIO(bool_logic),
+    CTGRAD_SCENARIO(dtype_promotion),
+    CTGRAD_SCENARIO(dtype_promotion_grad),
+    CTGRAD_SCENARIO(dtype_conversion),
+    CTGRAD_SCENARIO(max_min_dim),
+    CTGRAD_SCENARIO(max_min_full),
+    CTGRAD_SCENARIO(argmax_argmin),
+    CTGRAD_SCENARIO(where_grad),
+    CTGRAD_SCENARIO(clamp_tensor_bounds),
+    CTGRAD_SCENARIO(cross_entropy_loss),
+    CTGRAD_SCENARIO(nll_loss_grad),
+    CTGRAD_SCENARIO(cross_entropy_errors),
+    CTGRAD_SCENARIO(classification_accuracy),
+    CTGRAD_SCENARIO(index_slices),
+    CTGRAD_SCENARIO(index_tensors),
+    CTGRAD_SCENARIO(index_errors),
+    CTGRAD_SCENARIO(matmul_broadcast),
 };
 #undef CTGRAD_SCENARIO
 

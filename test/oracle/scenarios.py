@@ -21,6 +21,7 @@ import fnmatch
 import sys
 
 import torch
+import torch.nn.functional as F
 
 F64 = torch.float64
 
@@ -2475,6 +2476,318 @@ def detect_anomaly_nan():
     y = torch.sqrt(x)
     (y * 0).sum().backward()
     print(x.grad)
+
+
+# ---- torch.int64 and torch.bool, comparisons, where, max / argmax, cross_entropy ----------
+
+@scenario
+def int_tensor_print():
+    print(torch.arange(5))
+    print(torch.tensor([1, -10, 3]))
+    print(torch.tensor([[1, 2], [30, 4]]))
+    print(torch.tensor(7), torch.tensor(True))
+    print(torch.tensor([True, False]))
+    print(torch.tensor([[True, False], [False, True]]))
+    print(torch.tensor([], dtype=torch.int64), torch.zeros(0, 2, dtype=torch.bool))
+    print(torch.arange(1200))
+    print(torch.arange(2, 11, 3), torch.arange(5, 0, -2))
+    print(torch.zeros(2, dtype=torch.int64), torch.ones(3, dtype=torch.bool), torch.full((2,), 7))
+
+
+@scenario
+def int_tensor_reduce():
+    t = torch.tensor([[3, -1, 4], [1, 5, 9]])
+    print(t.sum(), t.sum(0), t.sum(1, keepdim=True))
+    b = torch.tensor([True, False, True, True])
+    print(b.sum(), b.sum().item())
+    print(t[1], t[0][2].item(), t[-1].item() if t[-1].numel() == 1 else t[-1])
+    print(t.reshape(3, 2), t.view(-1))
+    print(t.requires_grad, t.is_leaf, t.grad_fn)
+
+
+@scenario
+def int_tensor_errors():
+    for f in (lambda: torch.tensor([1, 2], requires_grad=True),
+              lambda: torch.arange(3).mean(),
+              lambda: torch.tensor([True]).mean(),
+              lambda: torch.arange(3).requires_grad_(),
+              lambda: torch.arange(3)[3],
+              lambda: torch.arange(3).item()):
+        try:
+            f()
+        except (RuntimeError, ValueError, IndexError) as e:
+            show_error(e)
+
+
+@scenario
+def compare_ops():
+    x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], requires_grad=True)
+    print(x > 2)
+    print(x <= 3, x == 4, x != 4)
+    print(2 < x[0], 5.0 >= x[1])
+    a = torch.tensor([0, 2, 2])
+    print(torch.arange(3) == a, torch.eq(a, 2), torch.ne(a, torch.arange(3)))
+    print(torch.lt(x, 3.5), torch.ge(a, 1), torch.gt(x[0], x[1]), torch.le(x[0], 3))
+    print(torch.tensor([[1.0], [2.0], [3.0]]) < torch.tensor([[1.5, 2.5, 3.5]]))
+    print(torch.tensor(0.1) > 0.1, torch.tensor(0.1, dtype=F64) > 0.1)
+    print(torch.tensor([1, 2, 3]) > 1.5, torch.tensor([float("nan"), 1.0]) == torch.tensor([float("nan"), 1.0]))
+    print((x > 2).requires_grad, (x > 2).grad_fn)
+
+
+@scenario
+def bool_logic():
+    a = torch.tensor([True, True, False, False])
+    b = torch.tensor([True, False, True, False])
+    print(a & b, a | b)
+    print(a ^ b, ~a)
+    x = torch.tensor([-1.0, 0.5, 2.0, 3.0])
+    print((x > 0) & (x < 2.5))
+
+
+@scenario
+def dtype_promotion():
+    i = torch.arange(3)
+    f = torch.tensor([0.5, 1.0, 2.0])
+    print(i + f, f * i, i - f)
+    print(i * 2, i + 1, 3 - i, i * i)
+    print(i / 2, i * 1.5, i / torch.tensor([1, 2, 4]))
+    print(i + torch.tensor([0.5, 1.0, 2.0], dtype=F64))
+    print(torch.tensor([True, False, True]) * f)
+    print((i + f).dtype == torch.float32, (i * 2).dtype == torch.int64)
+
+
+@scenario
+def dtype_promotion_grad():
+    x = torch.tensor([0.5, 1.5, -2.0], requires_grad=True)
+    labels = torch.tensor([1, 0, 2])
+    y = x * labels + labels
+    print(y)
+    y.sum().backward()
+    print(x.grad)
+    z = (x > 0) * x
+    print(z, fn_name(z))
+
+
+@scenario
+def dtype_conversion():
+    i = torch.tensor([3, -2, 0])
+    print(i.float(), i.double(), i.bool())
+    f = torch.tensor([1.7, -1.7, 0.0, 2.5])
+    print(f.long(), f.bool(), f.double())
+    print(torch.tensor([True, False]).long(), torch.tensor([True, False]).float())
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    print(x.long(), x.long().requires_grad)
+
+
+@scenario
+def max_min_dim():
+    x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], requires_grad=True)
+    m = torch.max(x, 1)
+    print(m.values, m.indices)
+    print(torch.max(x, 1, keepdim=True))
+    values, indices = torch.min(x, 0)
+    print(values, indices, fn_name(values))
+    (m.values.sum() + 2 * values.sum()).backward()
+    print(x.grad)
+    t = torch.tensor([[2.0, 7.0, 7.0], [1.0, 1.0, 0.0]], requires_grad=True)
+    v, i = torch.max(t, 1)
+    print(v, i)
+    v.sum().backward()
+    print(t.grad)
+    print(torch.max(torch.tensor([[3, 9], [8, 1]]), 0))
+    print(torch.max(torch.tensor(2.5), 0))
+
+
+@scenario
+def max_min_full():
+    x = torch.tensor([[1.0, 6.0, 3.0], [6.0, 2.0, 0.5]], requires_grad=True)
+    m = torch.max(x)
+    print(m, fn_name(m))
+    m.backward()
+    print(x.grad)
+    x.grad = None
+    n = x.min()
+    print(n, fn_name(n))
+    n.backward()
+    print(x.grad)
+    for f in (lambda: torch.max(torch.ones(0)), lambda: torch.max(x, 2)):
+        try:
+            f()
+        except (RuntimeError, IndexError) as e:
+            show_error(e)
+
+
+@scenario
+def argmax_argmin():
+    x = torch.tensor([[1.0, 5.0, 5.0], [4.0, 2.0, 6.0]])
+    print(torch.argmax(x), torch.argmax(x, 1), torch.argmax(x, 0, keepdim=True))
+    print(torch.argmin(x), torch.argmin(x, dim=1), x.argmax(), x.argmax(1))
+    print(torch.argmax(torch.tensor([3, 9, 9, 1])), torch.argmax(torch.tensor([float("nan"), 1.0, 2.0])))
+    print(torch.argmax(x, 1, keepdim=True))
+
+
+@scenario
+def where_grad():
+    x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], requires_grad=True)
+    y = torch.tensor([10.0, 20.0, 30.0], requires_grad=True)
+    w = torch.where(x > 2, x, y)
+    print(w, fn_name(w))
+    print(next_fns(w))
+    (w * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    print(x.grad)
+    print(y.grad)
+    x.grad = None
+    z = torch.where(x < 3, x * x, 0.0)
+    print(z, next_fns(z))
+    z.sum().backward()
+    print(x.grad)
+    print(torch.where(torch.tensor([True, False]), torch.tensor([1.0, 2.0]), torch.tensor([[3.0], [4.0]])))
+
+
+@scenario
+def clamp_tensor_bounds():
+    x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], requires_grad=True)
+    lo = torch.tensor([2.0, 2.0, 2.0], requires_grad=True)
+    hi = torch.tensor(4.0, requires_grad=True)
+    c = torch.clamp(x, lo, hi)
+    print(c, fn_name(c))
+    c.sum().backward()
+    print(x.grad, lo.grad, hi.grad)
+    a = torch.tensor([0.0, 5.0], requires_grad=True)
+    lo2 = torch.tensor([3.0, 3.0], requires_grad=True)
+    hi2 = torch.tensor([1.0, 1.0], requires_grad=True)
+    d = torch.clamp(a, lo2, hi2)
+    print(d)
+    d.sum().backward()
+    print(a.grad, lo2.grad, hi2.grad)
+
+
+@scenario
+def cross_entropy_loss():
+    x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0], [0.5, 0.5, -1.0]], requires_grad=True)
+    t = torch.tensor([2, 0, 1])
+    loss = F.cross_entropy(x, t)
+    print(loss, next_fns(loss))
+    loss.backward()
+    print(x.grad)
+    print(F.cross_entropy(x, t, reduction="sum"), F.cross_entropy(x, t, reduction="none"))
+    print(F.cross_entropy(x, torch.tensor([2, -100, 1])), F.cross_entropy(x, torch.tensor([1, 0, 0]), ignore_index=0))
+    print(F.cross_entropy(torch.tensor([1.0, 2.0, 0.5]), torch.tensor(1)))
+    print(F.cross_entropy(torch.tensor([[1.0, 2.0]]), torch.tensor([-100])))
+    d = torch.tensor([[0.2, -0.4], [1.5, 0.3]], dtype=F64, requires_grad=True)
+    l2 = F.cross_entropy(d, torch.tensor([1, 0]))
+    l2.backward()
+    print(l2, d.grad)
+
+
+@scenario
+def nll_loss_grad():
+    x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], requires_grad=True)
+    lp = F.log_softmax(x, 1)
+    t = torch.tensor([1, 2])
+    loss = F.nll_loss(lp, t)
+    print(loss, next_fns(loss))
+    loss.backward()
+    print(x.grad)
+    y = torch.tensor([[-0.5, -1.0], [-2.0, -0.1]], requires_grad=True)
+    n = F.nll_loss(y, torch.tensor([0, 1]), reduction="none")
+    print(n)
+    n.sum().backward()
+    print(y.grad)
+
+
+@scenario
+def cross_entropy_errors():
+    x = torch.ones(2, 3)
+    for f in (lambda: F.cross_entropy(x, torch.tensor([3, 0])),
+              lambda: F.cross_entropy(x, torch.tensor([-1, 0])),
+              lambda: F.cross_entropy(x, torch.tensor([1, 0, 1])),
+              lambda: F.cross_entropy(x, torch.tensor(1)),
+              lambda: F.cross_entropy(torch.ones(3), torch.tensor([1])),
+              lambda: F.nll_loss(x, torch.tensor([0, 1]), reduction="avg")):
+        try:
+            f()
+        except (RuntimeError, ValueError, IndexError) as e:
+            show_error(e)
+
+
+@scenario
+def classification_accuracy():
+    logits = torch.tensor([[0.2, 1.5], [2.0, -1.0], [0.3, 0.1], [-0.5, 0.5]])
+    labels = torch.tensor([1, 0, 1, 1])
+    pred = logits.argmax(1)
+    correct = pred == labels
+    print(pred, correct)
+    print(correct.sum(), correct.sum().item(), correct.float().mean())
+    print(correct.float().mean().item())
+
+
+@scenario
+def index_slices():
+    x = torch.arange(12.0).reshape(3, 4).requires_grad_()
+    for y in (x[0:2, 1], x[:, 1], x[1:], x[::2, -1], x[None, 1], x[..., 2], x[1, 1:3], x[-5:10], x[2:1], x[:, :],
+              x[1:, ::3], x[..., None, 0]):
+        print(y, fn_name(y))
+    y = x[0:2, 1]
+    print(next_fns(y))
+    (x[::2, 1:3] * torch.tensor([1.0, 2.0])).sum().backward()
+    print(x.grad)
+
+
+@scenario
+def index_tensors():
+    x = torch.arange(12.0).reshape(3, 4).requires_grad_()
+    print(x[torch.tensor([2, 0])])
+    y = x[:, torch.tensor([[3, 0], [1, 1]])]
+    print(y, fn_name(y), next_fns(y))
+    z = x[:, torch.tensor([1, 1, -1])]
+    print(z)
+    z.sum().backward()
+    print(x.grad)
+    x.grad = None
+    m = x[x > 5]
+    print(m, fn_name(m))
+    (m * m).sum().backward()
+    print(x.grad)
+    print(x[torch.tensor([True, False, True])], x[1, torch.tensor([False, True, True, False])])
+
+
+@scenario
+def index_errors():
+    x = torch.arange(12.0).reshape(3, 4)
+    for f in (lambda: x[3], lambda: x[0, 0, 0], lambda: x[torch.tensor([4])],
+              lambda: x[torch.tensor([True, False])], lambda: x[::-1], lambda: x[:, 5]):
+        try:
+            f()
+        except (IndexError, ValueError, RuntimeError) as e:
+            show_error(e)
+
+
+@scenario
+def matmul_broadcast():
+    torch.manual_seed(0)
+    cases = [((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((4,), (2, 4, 5)), ((2, 3, 4), (4,)),
+             ((2, 1, 3, 4), (5, 4, 2)), ((2, 3, 4), (1, 4, 5)), ((2, 2, 3, 4), (2, 2, 4, 5))]
+    for sa, sb in cases:
+        a = torch.randn(*sa, requires_grad=True)
+        b = torch.randn(*sb, requires_grad=True)
+        c = a @ b
+        print(tuple(c.shape), fn_name(c))
+        (c * c).sum().backward()
+        print(a.grad.sum(), b.grad.sum())
+    a = torch.tensor([[[1.0, 2.0], [3.0, 4.0]], [[0.5, -1.0], [2.0, 0.0]]], requires_grad=True)
+    w = torch.tensor([[1.0, -1.0], [0.5, 2.0]], requires_grad=True)
+    c = torch.matmul(a, w)
+    print(c)
+    c.sum().backward()
+    print(a.grad)
+    print(w.grad)
+    for f in (lambda: torch.ones(2, 3, 4) @ torch.ones(3, 4, 5), lambda: torch.ones(2, 3, 4) @ torch.ones(2, 5, 4),
+              lambda: torch.ones(2, 3, 4) @ torch.ones(5, 5), lambda: torch.ones(2, 3, 4) @ torch.ones(5)):
+        try:
+            f()
+        except RuntimeError as e:
+            show_error(e)
 
 
 

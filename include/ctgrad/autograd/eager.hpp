@@ -113,6 +113,13 @@ void for_each_broadcast(const tensor_size& from, const tensor_size& to, F&& f) {
             }
 }
 
+/// For each element of `to`, the element of a tensor of shape `from` broadcast to it.
+inline std::vector<std::size_t> broadcast_index(const tensor_size& from, const tensor_size& to) {
+    std::vector<std::size_t> idx(to.numel());
+    for_each_broadcast(from, to, [&](std::size_t i, std::size_t k) { idx[i] = k; });
+    return idx;
+}
+
 /// Whether a tensor's gradient is wanted: it requires grad and grad mode is on.
 template <class T>
 bool wants_grad(const tensor_impl<T>& t) {

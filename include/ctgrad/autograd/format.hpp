@@ -53,6 +53,7 @@ struct format_suffix {
     bool float64 = false;       ///< the tensor's dtype is torch.float64: "dtype=torch.float64"
     bool requires_grad = false; ///< "requires_grad=True", printed only when grad_fn is empty
     std::string grad_fn{};      ///< e.g. "MulBackward0": "grad_fn=<MulBackward0>"
+    bool boolean = false;       ///< integer data holding torch.bool values: printed True / False
 };
 
 /// torch.set_printoptions; the defaults are PyTorch's.
@@ -68,7 +69,9 @@ struct print_options {
 CTGRAD_RUNTIME_INLINE std::string python_format(double value, int precision, bool scientific);
 
 /// print(tensor) / repr(tensor): data in row-major order, shape empty for a 0-dimensional
-/// tensor. T is float or double; the printed dtype comes from suffix.float64.
+/// tensor. T is float or double (the printed dtype from suffix.float64), or std::int64_t for
+/// torch.int64 and torch.bool (suffix.boolean), which PyTorch prints without a dtype: every
+/// value as Python's str() of it, right-aligned to the widest shown.
 template <class T>
 std::string format_tensor(std::span<const T> data, std::span<const std::size_t> shape, const format_suffix& suffix,
                           const print_options& options = {});
@@ -93,11 +96,21 @@ CTGRAD_RUNTIME_INLINE std::string python_format(double value, int precision, boo
     return out;
 }
 
-/// torch._tensor_str._Formatter for a floating-point tensor.
+/// The kind of elements a tensor holds, for printing.
+enum class element_kind { floating, integer, boolean };
+
+/// torch._tensor_str._Formatter: for a floating-point tensor its modes, for an integer or bool
+/// one str() of each value.
 class number_formatter {
 public:
     /// values: the elements that will be shown (the summarised data when summarising).
-    number_formatter(const std::vector<double>& values, const print_options& options) : precision_(options.precision) {
+    number_formatter(const std::vector<double>& values, const print_options& options,
+                     element_kind kind = element_kind::floating)
+        : precision_(options.precision), kind_(kind) {
+        if (kind_ != element_kind::floating) {
+            for (double v : values) max_width_ = std::max(max_width_, text(v).size());
+            return;
+        }
         // As in PyTorch, a forced sci_mode applies only when some value is nonzero and finite.
         if (analyse(values) && options.sci_mode) sci_mode_ = *options.sci_mode;
     }
@@ -106,7 +119,9 @@ public:
 
     [[nodiscard]] std::string format(double value) const {
         std::string s;
-        if (sci_mode_) {
+        if (kind_ != element_kind::floating) {
+            s = text(value);
+        } else if (sci_mode_) {
             s = python_format(value, precision_, true);
         } else if (int_mode_) {
             s = python_format(value, 0, false);
@@ -119,6 +134,12 @@ public:
     }
 
 private:
+    /// str() of an integer (exact below 2^53) or bool element.
+    [[nodiscard]] std::string text(double value) const {
+        if (kind_ == element_kind::boolean) return value != 0.0 ? "True" : "False";
+        return std::to_string(static_cast<long long>(value));
+    }
+
     /// Chooses the mode and width; false when no value is nonzero and finite.
     bool analyse(const std::vector<double>& values) {
         std::vector<double> nonzero_finite;
@@ -156,6 +177,7 @@ private:
     }
 
     int precision_;
+    element_kind kind_;
     bool int_mode_ = true;
     bool sci_mode_ = false;
     std::size_t max_width_ = 1;
@@ -176,8 +198,9 @@ CTGRAD_RUNTIME_INLINE std::vector<std::size_t> shown_indices(std::size_t size, b
 template <class T>
 class tensor_printer {
 public:
-    tensor_printer(std::span<const T> data, std::span<const std::size_t> shape, const print_options& options)
-        : data_(data), shape_(shape), options_(options) {
+    tensor_printer(std::span<const T> data, std::span<const std::size_t> shape, const print_options& options,
+                   element_kind kind)
+        : data_(data), shape_(shape), options_(options), kind_(kind) {
         std::size_t n = 1;
         for (std::size_t s : shape_) n *= s;
         summarize_ = n > options_.threshold;
@@ -189,7 +212,7 @@ public:
     [[nodiscard]] std::string str(std::size_t indent) const {
         std::vector<double> shown;
         collect(0, 0, shown);
-        const number_formatter formatter(shown, options_);
+        const number_formatter formatter(shown, options_, kind_);
         return render(0, 0, indent, formatter);
     }
 
@@ -241,6 +264,7 @@ private:
     std::span<const T> data_;
     std::span<const std::size_t> shape_;
     const print_options& options_;
+    element_kind kind_;
     std::vector<std::size_t> strides_;
     bool summarize_ = false;
 };
@@ -278,7 +302,11 @@ CTGRAD_RUNTIME_INLINE std::string python_tuple(std::span<const std::size_t> shap
 template <class T>
 std::string format_tensor(std::span<const T> data, std::span<const std::size_t> shape, const format_suffix& suffix,
                           const print_options& options) {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "format_tensor: float or double elements");
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::int64_t>,
+                  "format_tensor: float, double or std::int64_t elements");
+    constexpr bool floating = !std::is_same_v<T, std::int64_t>;
+    const element_kind kind = floating ? element_kind::floating
+                              : suffix.boolean ? element_kind::boolean : element_kind::integer;
     std::size_t numel = 1;
     for (std::size_t s : shape) numel *= s;
     if (numel != data.size()) throw std::invalid_argument("ctgrad::format_tensor: data size does not match the shape");
@@ -291,8 +319,9 @@ std::string format_tensor(std::span<const T> data, std::span<const std::size_t> 
         if (shape.size() != 1) suffixes.push_back("size=" + python_tuple(shape));
         body = "[]";
     } else {
-        body = tensor_printer<T>(data, shape, options).str(indent);
+        body = tensor_printer<T>(data, shape, options, kind).str(indent);
     }
+    if (numel == 0 && !floating) suffixes.emplace_back(suffix.boolean ? "dtype=torch.bool" : "dtype=torch.int64");
     if (suffix.float64) suffixes.emplace_back("dtype=torch.float64");
     if (!suffix.grad_fn.empty()) {
         suffixes.push_back("grad_fn=<" + suffix.grad_fn + ">");

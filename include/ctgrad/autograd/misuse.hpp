@@ -46,7 +46,7 @@ concept tensor_and_expression = (tensor_like<A> && expression<B>) || (expression
 
 /// A Tensor and something that is neither a Tensor, a number nor an expression.
 template <class X>
-concept foreign_operand = !tensor_like<X> && !std::is_arithmetic<X>::value && !expression<X>;
+concept foreign_operand = !tensor_like<X> && !std::is_arithmetic<X>::value && !expression<X> && !int_tensor<X>;
 template <class A, class B>
 concept tensor_and_foreign = (tensor_like<A> && foreign_operand<B>) || (foreign_operand<A> && tensor_like<B>);
 

@@ -273,6 +273,63 @@ std::shared_ptr<tensor_impl<T>> make_mm(const std::shared_ptr<tensor_impl<T>>& a
     return make_product<T>("MmBackward0", tensor_size{m, n}, nullptr, a, b, m, k, n);
 }
 
+/// matmul with batch dimensions: a [..., m, k] (a 1-D a is a row [1, k]) times b [..., k, n] (a
+/// 1-D b is a column [k, 1]), the batch dimensions broadcast as in PyTorch; the dimensions a
+/// vector added are dropped from the result. One node, named after PyTorch's top node
+/// (UnsafeViewBackward0, or CloneBackward0 for a matrix times batches); its gradient sums over the batches an operand was broadcast to.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_batched_matmul(const std::shared_ptr<tensor_impl<T>>& a,
+                                                    const std::shared_ptr<tensor_impl<T>>& b) {
+    const tensor_size sa = a->shape, sb = b->shape;
+    const std::size_t ra = sa.size(), rb = sb.size();
+    const std::size_t m = ra == 1 ? 1 : sa[ra - 2], k = sa[ra - 1];
+    const std::size_t kb = rb == 1 ? sb[0] : sb[rb - 2], n = rb == 1 ? 1 : sb[rb - 1];
+    const tensor_size ba = ra > 2 ? tensor_size(sa.dims().first(ra - 2)) : tensor_size{};
+    const tensor_size bb = rb > 2 ? tensor_size(sb.dims().first(rb - 2)) : tensor_size{};
+    const tensor_size batch = broadcast_shapes(ba, bb);
+    if (k != kb) {
+        const std::string bs = std::to_string(batch.numel());
+        if (rb == 1)
+            throw error("size mismatch, got " + std::to_string(ba.numel() * m) + ", " + std::to_string(ba.numel() * m) +
+                        "x" + std::to_string(k) + "," + std::to_string(kb));
+        if (rb == 2)
+            throw error("mat1 and mat2 shapes cannot be multiplied (" + std::to_string(ba.numel() * m) + "x" +
+                        std::to_string(k) + " and " + std::to_string(kb) + "x" + std::to_string(n) + ")");
+        throw error("Expected size for first two dimensions of batch2 tensor to be: [" + bs + ", " + std::to_string(k) +
+                    "] but got: [" + bs + ", " + std::to_string(kb) + "].");
+    }
+    std::array<std::size_t, tensor_size::max_rank + 2> dims{};
+    std::size_t rank = 0;
+    for (const std::size_t d : batch.dims()) dims[rank++] = d;
+    if (ra != 1) dims[rank++] = m;
+    if (rb != 1) dims[rank++] = n;
+    if (rank > tensor_size::max_rank)
+        throw error("ctgrad: tensors of rank 0 to " + std::to_string(tensor_size::max_rank) + " are supported; matmul would give rank " +
+                    std::to_string(rank));
+    const std::vector<std::size_t> ia = broadcast_index(ba, batch), ib = broadcast_index(bb, batch);
+    // PyTorch's top node: a clone when it computed a matrix times batches transposed
+    return make_eager<T>(
+        ra == 2 && rb >= 3 ? "CloneBackward0" : "UnsafeViewBackward0", tensor_size(std::span<const std::size_t>(dims.data(), rank)), {a, b},
+        [&](std::span<T> out) {
+            for (std::size_t p = 0; p != ia.size(); ++p)
+                gemm_add(m, k, n, a->data() + ia[p] * m * k, b->data() + ib[p] * k * n, out.data() + p * m * n);
+        },
+        [a, b, ia, ib, m, k, n](std::span<const T> g, std::span<T* const> in) {
+            for (std::size_t p = 0; p != ia.size(); ++p) {
+                const T* gp = g.data() + p * m * n;
+                if (in[0]) {
+                    const std::vector<T> bt = transposed(b->data() + ib[p] * k * n, k, n);
+                    gemm_add(m, n, k, gp, bt.data(), in[0] + ia[p] * m * k);
+                }
+                if (in[1]) {
+                    const std::vector<T> at = transposed(a->data() + ia[p] * m * k, m, k);
+                    gemm_add(k, m, n, at.data(), gp, in[1] + ib[p] * k * n);
+                }
+            }
+        },
+        true);
+}
+
 template <class T>
 std::shared_ptr<tensor_impl<T>> make_matmul(const std::shared_ptr<tensor_impl<T>>& a, const std::shared_ptr<tensor_impl<T>>& b) {
     const std::size_t ra = a->shape.size(), rb = b->shape.size();
@@ -310,8 +367,7 @@ std::shared_ptr<tensor_impl<T>> make_matmul(const std::shared_ptr<tensor_impl<T>
         if (out->grad_fn) static_cast<eager_node<T>&>(*out->grad_fn).op_name = "UnsafeViewBackward0";  // PyTorch's name
         return out;
     }
-    throw error("ctgrad: matmul of these ranks is not supported yet (1-D and 2-D operands, and two 3-D batches of the same size, are; got " + std::to_string(ra) + "D and " +
-                std::to_string(rb) + "D)");
+    return make_batched_matmul<T>(a, b);
 }
 
 /// The tensors joined along dimension d (all of the same rank, equal in the other
@@ -367,7 +423,7 @@ std::shared_ptr<tensor_impl<T>> make_cat(std::string name, std::vector<std::shar
 /// (select) or with it (narrow): a copy.
 template <class T>
 std::shared_ptr<tensor_impl<T>> make_slice(std::string name, const std::shared_ptr<tensor_impl<T>>& t, std::size_t d,
-                                           std::size_t start, std::size_t length, bool drop) {
+                                           std::size_t start, std::size_t length, bool drop, std::size_t step = 1) {
     const auto parts = split_at_dim(t->shape, d);
     const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
     std::array<std::size_t, tensor_size::max_rank> dims{};
@@ -377,19 +433,59 @@ std::shared_ptr<tensor_impl<T>> make_slice(std::string name, const std::shared_p
         else if (!drop) dims[rank++] = length;
     }
     const std::size_t width = length * inner;
+    // element i of row o of the result: (o * n + start + (i / inner) * step) * inner + i % inner
+    const auto at = [=](std::size_t o, std::size_t i) { return (o * n + start + (i / inner) * step) * inner + i % inner; };
     return make_eager<T>(
         std::move(name), tensor_size(std::span<const std::size_t>(dims.data(), rank)), {t},
         [&](std::span<T> out) {
             for (std::size_t o = 0; o != outer; ++o) {
-                const T* from = t->data() + (o * n + start) * inner;
-                std::copy(from, from + width, out.data() + o * width);
+                if (step == 1) {
+                    const T* from = t->data() + (o * n + start) * inner;
+                    std::copy(from, from + width, out.data() + o * width);
+                } else {
+                    for (std::size_t i = 0; i != width; ++i) out[o * width + i] = t->data()[at(o, i)];
+                }
             }
         },
-        [outer, n, inner, start, width](std::span<const T> g, std::span<T* const> in) {
+        [outer, n, inner, width, at](std::span<const T> g, std::span<T* const> in) {
             // PyTorch's gradient is zeros outside the slice: +0 added turns an untouched -0 to +0
             for (std::size_t k = 0, all = outer * n * inner; k != all; ++k) in[0][k] += T(0);
             for (std::size_t o = 0; o != outer; ++o)
-                for (std::size_t i = 0; i != width; ++i) in[0][(o * n + start) * inner + i] += g[o * width + i];
+                for (std::size_t i = 0; i != width; ++i) in[0][at(o, i)] += g[o * width + i];
+        },
+        false);
+}
+
+/// t indexed along `count` dimensions from `d` on by `positions` (row-major positions within
+/// those dimensions): the result has shape t.shape[:d] + `middle` + t.shape[d + count:]
+/// (IndexBackward0; the gradient adds back into the positions read, repeated ones summed).
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_gather(const std::shared_ptr<tensor_impl<T>>& t, std::size_t d, std::size_t count,
+                                            std::vector<std::size_t> positions, std::span<const std::size_t> middle) {
+    const tensor_size s = t->shape;
+    std::size_t outer = 1, extent = 1, inner = 1;
+    for (std::size_t j = 0; j < d; ++j) outer *= s[j];
+    for (std::size_t j = d; j < d + count; ++j) extent *= s[j];
+    for (std::size_t j = d + count; j < s.size(); ++j) inner *= s[j];
+    std::array<std::size_t, tensor_size::max_rank + 4> dims{};
+    std::size_t rank = 0;
+    for (std::size_t j = 0; j < d; ++j) dims[rank++] = s[j];
+    for (const std::size_t m : middle) dims[rank++] = m;
+    for (std::size_t j = d + count; j < s.size(); ++j) dims[rank++] = s[j];
+    if (rank > tensor_size::max_rank) throw error("ctgrad: tensors of rank 0 to 4 are supported; the index would give rank " + std::to_string(rank));
+    const std::size_t k = positions.size();
+    return make_eager<T>(
+        "IndexBackward0", tensor_size(std::span<const std::size_t>(dims.data(), rank)), {t},
+        [&](std::span<T> out) {
+            for (std::size_t o = 0; o != outer; ++o)
+                for (std::size_t j = 0; j != k; ++j)
+                    for (std::size_t i = 0; i != inner; ++i) out[(o * k + j) * inner + i] = t->data()[(o * extent + positions[j]) * inner + i];
+        },
+        [positions, outer, extent, inner, k](std::span<const T> g, std::span<T* const> in) {
+            for (std::size_t a = 0, all = outer * extent * inner; a != all; ++a) in[0][a] += T(0);
+            for (std::size_t o = 0; o != outer; ++o)
+                for (std::size_t j = 0; j != k; ++j)
+                    for (std::size_t i = 0; i != inner; ++i) in[0][(o * extent + positions[j]) * inner + i] += g[(o * k + j) * inner + i];
         },
         false);
 }
@@ -753,5 +849,9 @@ template <tensor_like A>
 detail::tensor_of<A> transpose(const A& a, std::int64_t dim0, std::int64_t dim1) { return detail::tensor_of<A>(detail::impl_of(a)).transpose(dim0, dim1); }
 
 }  // namespace ctgrad
+
+// torch.int64 and torch.bool tensors, comparisons, where, max / argmax with indices: they use
+// the helpers above.
+#include <ctgrad/autograd/dtypes.hpp>
 
 #endif

@@ -55,6 +55,9 @@ struct tensor_options {
     bool requires_grad = false;
 };
 
+template <class I> class basic_int_tensor;
+class tensor_index;
+
 /// A tensor of rank 0 to 4 with shared storage, as torch.Tensor: requires_grad, grad(),
 /// grad_fn(), backward(), zero_(), no_grad, in-place updates with PyTorch's checks.
 /// Copies share the tensor, as Python names do; a default-constructed Tensor is None.
@@ -207,6 +210,17 @@ public:
     [[nodiscard]] basic_tensor select(std::int64_t dim, std::int64_t index) const;
     [[nodiscard]] basic_tensor operator[](std::int64_t index) const;
     [[nodiscard]] basic_tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+    /// index({...}): Python's t[...] with integers, `indexing::Slice(start, stop, step)`,
+    /// `indexing::None`, `indexing::Ellipsis` and one LongTensor or BoolTensor (autograd/dtypes.hpp),
+    /// as LibTorch's Tensor::index: `x.index({Slice(0, 2), 1})` is x[0:2, 1].
+    [[nodiscard]] basic_tensor index(std::initializer_list<tensor_index> indices) const;
+
+    /// to<U>(): this tensor as float, double, std::int64_t or bool (autograd/dtypes.hpp), as
+    /// .float() / .double() / .long() / .bool(); itself when U is its dtype.
+    template <class U> [[nodiscard]] auto to() const;
+    /// argmax(): the index of the first largest element (flattened), or over `dim`.
+    [[nodiscard]] basic_int_tensor<std::int64_t> argmax() const;
+    [[nodiscard]] basic_int_tensor<std::int64_t> argmax(std::int64_t dim, bool keepdim = false) const;
 
     // Method forms of the element-wise functions (`x.exp()` is exp(x)): statements.
     CTGRAD_DETAIL_ELEMENTWISE_METHODS(CTGRAD_DETAIL_DECLARE_METHOD)
@@ -630,7 +644,7 @@ private:
 
 /// torch.tensor(data, requires_grad=...): `tensor({1., 2., 3.}, {.requires_grad = true})`,
 /// `tensor({{1., 2.}, {3., 4.}})`, `tensor(3.)`; float64 with `tensor<double>(...)`.
-template <class T = float>
+template <class T = float> requires std::is_floating_point_v<T>
 basic_tensor<T> tensor(const tensor_data& data, tensor_options options = {});
 
 /// A tensor holding a copy of `values` with the given shape.
@@ -638,18 +652,18 @@ template <class T>
 basic_tensor<T> from_values(std::span<const T> values, tensor_size shape, tensor_options options = {});
 
 /// torch.full(shape, value).
-template <class T = float>
+template <class T = float> requires std::is_floating_point_v<T>
 basic_tensor<T> full(tensor_size shape, double value, tensor_options options = {});
 /// torch.zeros(2, 3) is `zeros({2, 3})`.
-template <class T = float>
+template <class T = float> requires std::is_floating_point_v<T>
 basic_tensor<T> zeros(tensor_size shape, tensor_options options = {}) { return full<T>(shape, 0.0, options); }
-template <class T = float>
+template <class T = float> requires std::is_floating_point_v<T>
 basic_tensor<T> ones(tensor_size shape, tensor_options options = {}) { return full<T>(shape, 1.0, options); }
 /// torch.randn(10, 1) is `randn({10, 1})`: PyTorch's numbers for the same manual_seed.
 template <class T = float>
 basic_tensor<T> randn(tensor_size shape, tensor_options options = {});
 /// torch.arange(n): 0, 1, ..., n - 1.
-template <class T = float>
+template <class T = float> requires std::is_floating_point_v<T>
 basic_tensor<T> arange(std::size_t n, tensor_options options = {});
 
 // ---- the run-time part: compiled once in ctgrad::runtime when CTGRAD_SEPARATE_RUNTIME ----
@@ -717,7 +731,7 @@ void tensor_data::flatten(T*& out) const {
     for (const tensor_data& item : items_) item.flatten(out);
 }
 
-template <class T>
+template <class T> requires std::is_floating_point_v<T>
 basic_tensor<T> tensor(const tensor_data& data, tensor_options options) {
     auto t = detail::new_impl<T>(data.shape());
     T* out = t->data();
@@ -735,7 +749,7 @@ basic_tensor<T> from_values(std::span<const T> values, tensor_size shape, tensor
     return basic_tensor<T>(std::move(t));
 }
 
-template <class T>
+template <class T> requires std::is_floating_point_v<T>
 basic_tensor<T> full(tensor_size shape, double value, tensor_options options) {
     auto t = detail::new_impl<T>(shape, static_cast<T>(value));
     t->requires_grad = options.requires_grad;
@@ -750,7 +764,7 @@ basic_tensor<T> randn(tensor_size shape, tensor_options options) {
     return basic_tensor<T>(std::move(t));
 }
 
-template <class T>
+template <class T> requires std::is_floating_point_v<T>
 basic_tensor<T> arange(std::size_t n, tensor_options options) {
     auto t = detail::new_impl<T>(tensor_size{n});
     for (std::size_t i = 0; i != n; ++i) t->data()[i] = static_cast<T>(i);
@@ -763,6 +777,7 @@ basic_tensor<T> arange(std::size_t n, tensor_options options) {
 }  // namespace ctgrad
 
 // The members that change shapes, defined once basic_tensor is complete.
+// (which includes autograd/dtypes.hpp at its end: torch.int64 and torch.bool tensors)
 #include <ctgrad/autograd/shape_ops.hpp>
 
 #endif

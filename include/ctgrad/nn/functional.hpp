@@ -1,6 +1,6 @@
 // ctgrad::nn::functional, torch.nn.functional's losses and layers on Tensors: linear, relu,
-// sigmoid, tanh, softmax, log_softmax, mse_loss, l1_loss, binary_cross_entropy and
-// binary_cross_entropy_with_logits, with PyTorch's grad_fn names and messages.
+// sigmoid, tanh, softmax, log_softmax, mse_loss, l1_loss, binary_cross_entropy,
+// binary_cross_entropy_with_logits, nll_loss and cross_entropy (class indices), with PyTorch's grad_fn names and messages.
 //
 // A loss other than l1_loss has one node, as in PyTorch; its value is computed by a fused statement (the sum in PyTorch's order); its grad_fn is
 // one eager node, as PyTorch's (MseLossBackward0, ...).
@@ -230,6 +230,88 @@ auto softmax(const A& x, std::int64_t dim) {
 template <tensor_like A>
 auto log_softmax(const A& x, std::int64_t dim) {
     return detail::tensor_of<A>(detail::make_softmax<true>(detail::impl_of(x), dim));
+}
+
+namespace detail {
+
+/// nll_loss of log-probabilities x ([N, C], or [C] with a 0-dimensional target) and class
+/// indices: -x[i, target[i]], skipping ignore_index; "mean" divides by the number of targets
+/// not ignored (NaN when there is none, as PyTorch).
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_nll_loss(const std::shared_ptr<tensor_impl<T>>& x, const LongTensor& target,
+                                              reduction_kind red, std::int64_t ignore_index) {
+    const tensor_size s = x->shape;
+    if (s.size() != 1 && s.size() != 2)
+        throw ctgrad::error("ctgrad: nll_loss and cross_entropy take an input of shape [N, C] or [C] (got " +
+                            std::to_string(s.size()) + " dimensions)");
+    const bool batched = s.size() == 2;
+    const std::size_t n = batched ? s[0] : 1, classes = batched ? s[1] : s[0];
+    const tensor_size ts = target.shape();
+    if (batched && ts.size() > 1) throw ctgrad::error("1D target tensor expected, multi-target not supported");
+    const std::size_t tn = ts.size() == 0 ? 0 : ts[0];
+    if (batched && tn != n)
+        throw ctgrad::value_error("Expected input batch_size (" + std::to_string(n) + ") to match target batch_size (" +
+                                  std::to_string(tn) + ").");
+    if (!batched && ts.size() != 0)
+        throw ctgrad::error("size mismatch (got input: " + s.str() + ", target: " + ts.str() + ")");
+    const auto tv = target.values();
+    std::vector<std::size_t> cls(n);
+    std::vector<bool> used(n);
+    std::size_t count = 0;
+    for (std::size_t i = 0; i != n; ++i) {
+        used[i] = tv[i] != ignore_index;
+        if (!used[i]) continue;
+        if (tv[i] < 0 || tv[i] >= static_cast<std::int64_t>(classes))
+            throw ctgrad::index_error("Target " + std::to_string(tv[i]) + " is out of bounds.");
+        cls[i] = static_cast<std::size_t>(tv[i]);
+        ++count;
+    }
+    const tensor_size out_shape = red == reduction_kind::none ? (batched ? tensor_size{n} : tensor_size{}) : tensor_size{};
+    return make_eager<T>(
+        "NllLossBackward0", out_shape, {x},
+        [&](std::span<T> o) {
+            const T* xv = x->data();
+            if (red == reduction_kind::none) {
+                for (std::size_t i = 0; i != n; ++i) o[i] = used[i] ? -xv[i * classes + cls[i]] : T(0);
+                return;
+            }
+            T total = 0;
+            for (std::size_t i = 0; i != n; ++i)
+                if (used[i]) total -= xv[i * classes + cls[i]];
+            o[0] = red == reduction_kind::mean ? total / static_cast<T>(count) : total;
+        },
+        [cls, used, count, n, classes, red](std::span<const T> g, std::span<T* const> in) {
+            // PyTorch scatters into zeros: +0 reaches every other element
+            for (std::size_t k = 0; k != n * classes; ++k) in[0][k] += T(0);
+            for (std::size_t i = 0; i != n; ++i) {
+                if (!used[i]) continue;
+                const T gi = red == reduction_kind::none ? g[i]
+                             : red == reduction_kind::mean ? g[0] / static_cast<T>(count) : g[0];
+                in[0][i * classes + cls[i]] += -gi;
+            }
+        },
+        false);
+}
+
+}  // namespace detail
+
+/// F.nll_loss(log_probabilities, target, reduction="mean", ignore_index=-100): input [N, C]
+/// with a target of N class indices, or [C] with a 0-dimensional one (NllLossBackward0).
+template <tensor_like A>
+auto nll_loss(const A& input, const LongTensor& target, std::string_view reduction = "mean",
+              std::int64_t ignore_index = -100) {
+    return ctgrad::detail::tensor_of<A>(
+        detail::make_nll_loss(ctgrad::detail::impl_of(input), target, detail::parse_reduction(reduction), ignore_index));
+}
+
+/// F.cross_entropy(logits, target, reduction="mean", ignore_index=-100) with class indices:
+/// nll_loss(log_softmax(logits, class dimension), target), as PyTorch builds it.
+template <tensor_like A>
+auto cross_entropy(const A& input, const LongTensor& target, std::string_view reduction = "mean",
+                   std::int64_t ignore_index = -100) {
+    const auto x = ctgrad::detail::impl_of(input);
+    const std::int64_t class_dim = x->shape.size() == 1 ? 0 : 1;
+    return nll_loss(log_softmax(ctgrad::detail::tensor_of<A>(x), class_dim), target, reduction, ignore_index);
 }
 
 }  // namespace ctgrad::nn::functional
