@@ -1,6 +1,7 @@
 // ctgrad::runtime: the part of the Tensor layer that depends on no statement's type (printing,
-// storage, the backward engine across statements, the factories, random numbers), compiled
-// once for float and double. Programs that link it get CTGRAD_SEPARATE_RUNTIME, and the
+// storage, the backward engine across statements, the factories, random numbers, the matrix
+// product kernel, Eigen's when CMake found Eigen: CTGRAD_USE_EIGEN), compiled once for float
+// and double. Programs that link it get CTGRAD_SEPARATE_RUNTIME, and the
 // headers then only declare this part (see detail/config.hpp).
 #ifndef CTGRAD_SEPARATE_RUNTIME
 #error "ctgrad's runtime library is compiled with CTGRAD_SEPARATE_RUNTIME defined"
@@ -34,6 +35,7 @@ namespace ctgrad {
     template std::string format_values<T>(std::span<const T>, std::span<const std::size_t>, bool,                     \
                                           const std::string&);                                                         \
     template void randn_into<T>(std::span<T>, generator&, randn_path);                                                 \
+    template void matmul_kernel<T>(bool, bool, std::size_t, std::size_t, std::size_t, const T*, const T*, T*);         \
     template void randn_into_default<T>(std::span<T>, randn_path);                                                     \
     template std::string tensor_label<T>(const targ<T>&, const dot_names<T>&);                                         \
     template std::string backward_dot_text<T>(const grad_fn&, const dot_names<T>&);                                    \

@@ -24,6 +24,10 @@
 #include <utility>
 #include <vector>
 
+#if CTGRAD_RUNTIME_DEFINITIONS && defined(CTGRAD_USE_EIGEN)
+#include <Eigen/Core>
+#endif
+
 namespace ctgrad {
 
 namespace detail {
@@ -214,6 +218,38 @@ std::vector<T> transposed(const T* a, std::size_t m, std::size_t n) {
     return t;
 }
 
+/// The product kernel of matmul, mm, bmm and linear: C (m x n) += op(A) op(B), row-major, where
+/// op(A) is A (m x k) or, with `ta`, the transpose of A stored k x m (the same for B, n x k).
+/// Eigen's product when CTGRAD_USE_EIGEN is defined (ctgrad::runtime is compiled so when CMake
+/// finds Eigen; a header-only program may define it and add Eigen's include directory): it was
+/// 1.1 to 12 times faster than gemm_add at the MLP's shapes and at 32 to 256 (bench/README.md,
+/// "The matrix-product kernel"). gemm_add, on transposed copies, otherwise.
+template <class T>
+void matmul_kernel(bool ta, bool tb, std::size_t m, std::size_t k, std::size_t n, const T* a, const T* b, T* c);
+
+#if CTGRAD_RUNTIME_DEFINITIONS
+template <class T>
+void matmul_kernel(bool ta, bool tb, std::size_t m, std::size_t k, std::size_t n, const T* a, const T* b, T* c) {
+    if (m == 0 || n == 0 || k == 0) return;
+#if defined(CTGRAD_USE_EIGEN)
+    using matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const auto rows = [](std::size_t r) { return static_cast<Eigen::Index>(r); };
+    Eigen::Map<matrix> C(c, rows(m), rows(n));
+    const Eigen::Map<const matrix> A(a, rows(ta ? k : m), rows(ta ? m : k));
+    const Eigen::Map<const matrix> B(b, rows(tb ? n : k), rows(tb ? k : n));
+    if (!ta && !tb) C.noalias() += A * B;
+    else if (ta && !tb) C.noalias() += A.transpose() * B;
+    else if (!ta && tb) C.noalias() += A * B.transpose();
+    else C.noalias() += A.transpose() * B.transpose();
+#else
+    std::vector<T> at, bt;
+    if (ta) at = transposed(a, k, m);
+    if (tb) bt = transposed(b, n, k);
+    gemm_add(m, k, n, ta ? at.data() : a, tb ? bt.data() : b, c);
+#endif
+}
+#endif
+
 /// A (m x k) times B (k x n), with `bias` (n values, or empty) added to every row: mm, mv and
 /// addmm. Its backward: dA = G B^T, dB = A^T G, dbias = the sum of G's rows.
 template <class T>
@@ -236,7 +272,7 @@ std::shared_ptr<tensor_impl<T>> make_product(std::string name, const tensor_size
                 for (std::size_t i = 0; i != m; ++i)
                     for (std::size_t j = 0; j != n; ++j) out[i * n + j] = bn == 1 ? bv[0] : bv[j];
             }
-            gemm_add(m, k, n, a->data(), b->data(), out.data());
+            matmul_kernel(false, false, m, k, n, a->data(), b->data(), out.data());
         },
         [a, b, m, k, n, has_bias, bias_one = bias && bias->numel() == 1](std::span<const T> g, std::span<T* const> in) {
             const std::size_t first = has_bias ? 1 : 0;
@@ -245,14 +281,8 @@ std::shared_ptr<tensor_impl<T>> make_product(std::string name, const tensor_size
                 for (std::size_t i = 0; i != m; ++i)
                     for (std::size_t j = 0; j != n; ++j) db[bias_one ? 0 : j] += g[i * n + j];
             }
-            if (in[first]) {
-                const std::vector<T> bt = transposed(b->data(), k, n);
-                gemm_add(m, n, k, g.data(), bt.data(), in[first]);
-            }
-            if (in[first + 1]) {
-                const std::vector<T> at = transposed(a->data(), m, k);
-                gemm_add(k, m, n, at.data(), g.data(), in[first + 1]);
-            }
+            if (in[first]) matmul_kernel(false, true, m, n, k, g.data(), b->data(), in[first]);
+            if (in[first + 1]) matmul_kernel(true, false, k, m, n, a->data(), g.data(), in[first + 1]);
         },
         true);
 }
@@ -312,19 +342,13 @@ std::shared_ptr<tensor_impl<T>> make_batched_matmul(const std::shared_ptr<tensor
         ra == 2 && rb >= 3 ? "CloneBackward0" : "UnsafeViewBackward0", tensor_size(std::span<const std::size_t>(dims.data(), rank)), {a, b},
         [&](std::span<T> out) {
             for (std::size_t p = 0; p != ia.size(); ++p)
-                gemm_add(m, k, n, a->data() + ia[p] * m * k, b->data() + ib[p] * k * n, out.data() + p * m * n);
+                matmul_kernel(false, false, m, k, n, a->data() + ia[p] * m * k, b->data() + ib[p] * k * n, out.data() + p * m * n);
         },
         [a, b, ia, ib, m, k, n](std::span<const T> g, std::span<T* const> in) {
             for (std::size_t p = 0; p != ia.size(); ++p) {
                 const T* gp = g.data() + p * m * n;
-                if (in[0]) {
-                    const std::vector<T> bt = transposed(b->data() + ib[p] * k * n, k, n);
-                    gemm_add(m, n, k, gp, bt.data(), in[0] + ia[p] * m * k);
-                }
-                if (in[1]) {
-                    const std::vector<T> at = transposed(a->data() + ia[p] * m * k, m, k);
-                    gemm_add(k, m, n, at.data(), gp, in[1] + ib[p] * k * n);
-                }
+                if (in[0]) matmul_kernel(false, true, m, n, k, gp, b->data() + ib[p] * k * n, in[0] + ia[p] * m * k);
+                if (in[1]) matmul_kernel(true, false, k, m, n, a->data() + ia[p] * m * k, gp, in[1] + ib[p] * k * n);
             }
         },
         true);
@@ -582,19 +606,14 @@ std::shared_ptr<tensor_impl<T>> make_bmm(const std::shared_ptr<tensor_impl<T>>& 
     return make_eager<T>(
         "BmmBackward0", tensor_size{batch, m, n}, {a, b},
         [&](std::span<T> out) {
-            for (std::size_t p = 0; p != batch; ++p) gemm_add(m, k, n, a->data() + p * m * k, b->data() + p * k * n, out.data() + p * m * n);
+            for (std::size_t p = 0; p != batch; ++p)
+                matmul_kernel(false, false, m, k, n, a->data() + p * m * k, b->data() + p * k * n, out.data() + p * m * n);
         },
         [a, b, batch, m, k, n](std::span<const T> g, std::span<T* const> in) {
             for (std::size_t p = 0; p != batch; ++p) {
                 const T* gp = g.data() + p * m * n;
-                if (in[0]) {
-                    const std::vector<T> bt = transposed(b->data() + p * k * n, k, n);
-                    gemm_add(m, n, k, gp, bt.data(), in[0] + p * m * k);
-                }
-                if (in[1]) {
-                    const std::vector<T> at = transposed(a->data() + p * m * k, m, k);
-                    gemm_add(k, m, n, at.data(), gp, in[1] + p * k * n);
-                }
+                if (in[0]) matmul_kernel(false, true, m, n, k, gp, b->data() + p * k * n, in[0] + p * m * k);
+                if (in[1]) matmul_kernel(true, false, k, m, n, a->data() + p * m * k, gp, in[1] + p * k * n);
             }
         },
         true);
