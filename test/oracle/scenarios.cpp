@@ -2758,6 +2758,27 @@ void matmul_broadcast() {
     show_errors_of([] { (void)ctgrad::matmul(ctgrad::ones({2, 3, 4}), ctgrad::ones({5})); });
 }
 
+void hook_remove() {
+    Tensor x = vec();
+    ctgrad::hook_handle h = x.register_hook([](const Tensor& g) { return Tensor(g * 10); });
+    (x * x).sum().backward();
+    print(x.grad());
+    h.remove();
+    x.set_grad({});
+    (x * x).sum().backward();
+    print(x.grad());
+    h.remove();
+}
+
+void print_sep_end() {
+    Tensor x = ctgrad::tensor({1.0, 2.0});
+    print("a", "b", 3, ctgrad::sep(", "));
+    print("loss", 0.25, ctgrad::sep(": "), ctgrad::end("!\n"));
+    print(x, x.sum(), ctgrad::sep("\n"));
+    print("no newline", ctgrad::end(""));
+    print(" then this");
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2945,6 +2966,8 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(index_tensors),
     CTGRAD_SCENARIO(index_errors),
     CTGRAD_SCENARIO(matmul_broadcast),
+    CTGRAD_SCENARIO(hook_remove),
+    CTGRAD_SCENARIO(print_sep_end),
 };
 #undef CTGRAD_SCENARIO
 

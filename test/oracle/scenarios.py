@@ -2790,6 +2790,29 @@ def matmul_broadcast():
             show_error(e)
 
 
+@scenario
+def hook_remove():
+    x = torch.tensor([0.5, 1.5, -2.0], requires_grad=True)
+    h = x.register_hook(lambda g: g * 10)
+    (x * x).sum().backward()
+    print(x.grad)
+    h.remove()
+    x.grad = None
+    (x * x).sum().backward()
+    print(x.grad)
+    h.remove()
+
+
+@scenario
+def print_sep_end():
+    x = torch.tensor([1.0, 2.0])
+    print("a", "b", 3, sep=", ")
+    print("loss", 0.25, sep=": ", end="!\n")
+    print(x, x.sum(), sep="\n")
+    print("no newline", end="")
+    print(" then this")
+
+
 
 def main(argv):
     args = argv[1:]

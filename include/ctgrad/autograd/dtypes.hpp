@@ -785,6 +785,11 @@ basic_tensor<T> basic_tensor<T>::index(std::initializer_list<tensor_index> indic
     return basic_tensor<T>(std::move(cur));
 }
 
+template <class T>
+basic_tensor<T> basic_tensor<T>::operator[](const LongTensor& indices) const { return index({indices}); }
+template <class T>
+basic_tensor<T> basic_tensor<T>::operator[](const BoolTensor& mask) const { return index({mask}); }
+
 // ---- members -----------------------------------------------------------------------------
 
 template <class I>

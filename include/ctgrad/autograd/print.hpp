@@ -1,5 +1,6 @@
 // Python's print for the values a PyTorch program prints: `ctgrad::print("x.grad:", x.grad())`
-// writes what `print("x.grad:", x.grad)` writes (True/False, float repr, None, tensors).
+// writes what `print("x.grad:", x.grad)` writes (True/False, float repr, None, tensors), with
+// sep= and end= as `ctgrad::sep(", ")` and `ctgrad::end("")` anywhere among the arguments.
 #ifndef CTGRAD_AUTOGRAD_PRINT_HPP
 #define CTGRAD_AUTOGRAD_PRINT_HPP
 
@@ -36,15 +37,25 @@ std::string python_str(const V& v) {
 
 namespace detail {
 
+/// print's keyword arguments sep= and end=.
+struct print_keyword {
+    enum class which { sep, end } name;
+    std::string text;
+};
+
 /// One value given to print, as its text: text and numbers are converted here, so that a
 /// print of string literals of new lengths compiles no new code.
 struct print_arg {
     std::string text;
+    /// sep(...) or end(...) given to print, not a value.
+    bool keyword = false;
+    print_keyword::which name = print_keyword::which::sep;
+    print_arg(const print_keyword& k) : text(k.text), keyword(true), name(k.name) {}  // NOLINT: implicit, as print's arguments
     print_arg(const char* s) : text(s) {}                   // NOLINT: implicit, as print's arguments
     print_arg(std::string_view s) : text(s) {}              // NOLINT
     print_arg(const std::string& s) : text(s) {}            // NOLINT
     template <class V>
-        requires(!std::is_convertible_v<const V&, std::string_view>)
+        requires(!std::is_convertible_v<const V&, std::string_view> && !std::is_same_v<V, print_keyword>)
     print_arg(const V& v) : text(python_str(v)) {}          // NOLINT
 };
 
@@ -53,21 +64,31 @@ CTGRAD_RUNTIME_INLINE void print_line(std::initializer_list<print_arg> args);
 
 #if CTGRAD_RUNTIME_DEFINITIONS
 CTGRAD_RUNTIME_INLINE void print_line(std::initializer_list<print_arg> args) {
+    std::string separator = " ", ending = "\n";
+    for (const print_arg& a : args)
+        if (a.keyword) (a.name == print_keyword::which::sep ? separator : ending) = a.text;
     std::string line;
     bool first = true;
     for (const print_arg& a : args) {
-        if (!first) line += ' ';
+        if (a.keyword) continue;
+        if (!first) line += separator;
         line += a.text;
         first = false;
     }
-    line += '\n';
+    line += ending;
     std::cout << line;
 }
 #endif
 
 }  // namespace detail
 
-/// print(a, b, ...): the values separated by spaces, then a newline, on std::cout.
+/// Python's print(..., sep=", "): `print(a, b, ctgrad::sep(", "))`.
+inline detail::print_keyword sep(std::string_view text) { return {detail::print_keyword::which::sep, std::string(text)}; }
+/// Python's print(..., end=""): `print(a, ctgrad::end(""))`.
+inline detail::print_keyword end(std::string_view text) { return {detail::print_keyword::which::end, std::string(text)}; }
+
+/// print(a, b, ...): the values separated by spaces (or sep(...)), then a newline (or end(...)),
+/// on std::cout.
 template <class... Vs>
 void print(const Vs&... vs) {
     detail::print_line({detail::print_arg(vs)...});

@@ -58,6 +58,19 @@ struct tensor_options {
 template <class I> class basic_int_tensor;
 class tensor_index;
 
+/// What register_hook returns: remove() unregisters the hook, as PyTorch's RemovableHandle.
+class hook_handle {
+public:
+    hook_handle() = default;
+    explicit hook_handle(std::shared_ptr<bool> active) : active_(std::move(active)) {}
+    void remove() {
+        if (active_) *active_ = false;
+    }
+
+private:
+    std::shared_ptr<bool> active_;
+};
+
 /// A tensor of rank 0 to 4 with shared storage, as torch.Tensor: requires_grad, grad(),
 /// grad_fn(), backward(), zero_(), no_grad, in-place updates with PyTorch's checks.
 /// Copies share the tensor, as Python names do; a default-constructed Tensor is None.
@@ -119,10 +132,13 @@ public:
     /// register_hook(fn): fn(grad) runs when this tensor's gradient is computed, with grad
     /// mode off; a returned Tensor (of the same shape) replaces the gradient, a void fn or an
     /// undefined Tensor keeps it. A leaf's hook sees the gradient before it is added to .grad.
+    /// Returns a handle whose remove() unregisters the hook (PyTorch's RemovableHandle).
     template <class F>
-    void register_hook(F fn) {
+    hook_handle register_hook(F fn) {
         if (!impl().requires_grad) throw error("cannot register a hook on a tensor that doesn't require gradient");
-        impl().hooks.push_back([fn = std::move(fn), shape = impl().shape](std::span<T> g) {
+        auto active = std::make_shared<bool>(true);
+        impl().hooks.push_back([fn = std::move(fn), shape = impl().shape, active](std::span<T> g) {
+            if (!*active) return;
             auto t = detail::new_impl<T>(shape);
             std::copy(g.begin(), g.end(), t->data());
             const basic_tensor grad(std::move(t));
@@ -138,6 +154,7 @@ public:
                 std::copy(v.begin(), v.end(), g.begin());
             }
         });
+        return hook_handle(std::move(active));
     }
     /// The version counter bumped by each in-place operation (t._version).
     [[nodiscard]] std::uint64_t version() const { return *impl().version; }
@@ -214,6 +231,9 @@ public:
     /// `indexing::None`, `indexing::Ellipsis` and one LongTensor or BoolTensor (autograd/dtypes.hpp),
     /// as LibTorch's Tensor::index: `x.index({Slice(0, 2), 1})` is x[0:2, 1].
     [[nodiscard]] basic_tensor index(std::initializer_list<tensor_index> indices) const;
+    /// x[idx] and x[mask]: index({idx}), index({mask}).
+    [[nodiscard]] basic_tensor operator[](const basic_int_tensor<std::int64_t>& indices) const;
+    [[nodiscard]] basic_tensor operator[](const basic_int_tensor<bool>& mask) const;
 
     /// to<U>(): this tensor as float, double, std::int64_t or bool (autograd/dtypes.hpp), as
     /// .float() / .double() / .long() / .bool(); itself when U is its dtype.
