@@ -42,6 +42,20 @@ void show_error(std::string_view type, const std::exception& e) {
     print(std::string(type) + ":", message.substr(0, message.find('\n')));
 }
 
+/// Runs f and prints its error as Python names it.
+template <class Fn>
+void show_errors_of(Fn f) {
+    try {
+        f();
+    } catch (const ctgrad::index_error& e) {
+        show_error("IndexError", e);
+    } catch (const ctgrad::value_error& e) {
+        show_error("ValueError", e);
+    } catch (const ctgrad::error& e) {
+        show_error("RuntimeError", e);
+    }
+}
+
 /// fn_name(t): the grad_fn's name, or None for a leaf / a tensor outside the graph.
 std::string fn_name(const ctgrad::grad_fn& f) { return f ? f.name() : "None"; }
 
@@ -2134,17 +2148,7 @@ void error_nn_optim() {
         [&] { ctgrad::optim::SGD({Tensor(w * 2)}, {.lr = 0.1}); },
         [&] { (void)F::softmax(w, 1); },
     };
-    for (const auto& f : cases) {
-        try {
-            f();
-        } catch (const ctgrad::index_error& e) {
-            show_error("IndexError", e);
-        } catch (const ctgrad::value_error& e) {
-            show_error("ValueError", e);
-        } catch (const ctgrad::error& e) {
-            show_error("RuntimeError", e);
-        }
-    }
+    for (const auto& f : cases) show_errors_of(f);
 }
 
 
@@ -2449,20 +2453,6 @@ namespace F = ctgrad::nn::functional;
 LongTensor longs(const ctgrad::tensor_data& d) { return ctgrad::tensor<std::int64_t>(d); }
 BoolTensor bools(const ctgrad::tensor_data& d) { return ctgrad::tensor<bool>(d); }
 LongTensor arange(std::int64_t n) { return ctgrad::arange<std::int64_t>(n); }
-
-/// Runs f and prints its error as Python names it.
-template <class Fn>
-void show_errors_of(Fn f) {
-    try {
-        f();
-    } catch (const ctgrad::index_error& e) {
-        show_error("IndexError", e);
-    } catch (const ctgrad::value_error& e) {
-        show_error("ValueError", e);
-    } catch (const ctgrad::error& e) {
-        show_error("RuntimeError", e);
-    }
-}
 
 void int_tensor_print() {
     print(arange(5));
