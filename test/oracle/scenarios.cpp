@@ -2769,6 +2769,23 @@ void print_sep_end() {
     print(" then this");
 }
 
+void dtype_index_edge_cases() {
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    print(ctgrad::tensor({nan, inf, 1e30, -2.7}).to<std::int64_t>());
+    print(ctgrad::clamp(ctgrad::tensor({1.0, 2.0}), ctgrad::tensor({nan, 0.0}), ctgrad::tensor({3.0, nan})));
+    Tensor x = ctgrad::arange(6).reshape({2, 3});
+    x.requires_grad_();
+    Tensor a = x.index({Ellipsis});
+    print(a, fn_name(a.grad_fn()), a.impl_ptr() == x.impl_ptr());
+    Tensor s = x.index({longs(1)});
+    print(s, fn_name(s.grad_fn()));
+    Tensor t = x.index({longs(1), longs({0, 2})});
+    print(t, fn_name(t.grad_fn()), next_fns(t.grad_fn()));
+    show_errors_of([] { (void)F::cross_entropy(ctgrad::ones({2, 3}), ctgrad::zeros<std::int64_t>({2, 2})); });
+    show_errors_of([] { (void)ctgrad::matmul(ctgrad::ones({3, 4}), ctgrad::ones({2, 5, 6})); });
+    show_errors_of([] { (void)ctgrad::matmul(ctgrad::ones({4}), ctgrad::ones({2, 5, 6})); });
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2958,6 +2975,7 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(matmul_broadcast),
     CTGRAD_SCENARIO(hook_remove),
     CTGRAD_SCENARIO(print_sep_end),
+    CTGRAD_SCENARIO(dtype_index_edge_cases),
 };
 #undef CTGRAD_SCENARIO
 

@@ -2813,6 +2813,25 @@ def print_sep_end():
     print(" then this")
 
 
+@scenario
+def dtype_index_edge_cases():
+    print(torch.tensor([float("nan"), float("inf"), 1e30, -2.7]).long())
+    print(torch.clamp(torch.tensor([1.0, 2.0]), torch.tensor([float("nan"), 0.0]), torch.tensor([3.0, float("nan")])))
+    x = torch.arange(6.0).reshape(2, 3).requires_grad_()
+    a = x[...]
+    print(a, fn_name(a), a is x)
+    s = x[torch.tensor(1)]
+    print(s, fn_name(s))
+    t = x[torch.tensor(1), torch.tensor([0, 2])]
+    print(t, fn_name(t), next_fns(t))
+    for f in (lambda: F.cross_entropy(torch.ones(2, 3), torch.ones(2, 2, dtype=torch.long)),
+              lambda: torch.ones(3, 4) @ torch.ones(2, 5, 6), lambda: torch.ones(4) @ torch.ones(2, 5, 6)):
+        try:
+            f()
+        except (RuntimeError, ValueError) as e:
+            show_error(e)
+
+
 
 def main(argv):
     args = argv[1:]

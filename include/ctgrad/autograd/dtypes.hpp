@@ -25,8 +25,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <ostream>
 #include <span>
@@ -60,6 +62,16 @@ template <class X, class = void> struct dtype_of { using type = std::remove_cvre
 template <class X> requires tensor_like<std::remove_cvref_t<X>> || int_tensor<X>
 struct dtype_of<X> { using type = typename std::remove_cvref_t<X>::value_type; };
 template <class X> using dtype_of_t = typename dtype_of<X>::type;
+
+/// A floating value as int64, as PyTorch on x86: truncated toward zero; NaN, infinities and
+/// values out of range give INT64_MIN (the value of the x86 conversion, not undefined here).
+template <class V>
+std::int64_t to_int64(V v) {
+    if constexpr (std::is_floating_point_v<V>) {
+        if (!(v >= V(-9223372036854775808.0) && v < V(9223372036854775808.0))) return std::numeric_limits<std::int64_t>::min();
+    }
+    return static_cast<std::int64_t>(v);
+}
 
 /// 0 bool, 1 integer, 2 floating.
 template <class V> inline constexpr int category = std::is_same_v<V, bool> ? 0 : std::is_integral_v<V> ? 1 : 2;
@@ -245,7 +257,7 @@ basic_int_tensor<I> tensor(const tensor_data& data, tensor_options options = {})
     data.flatten(out);
     std::vector<detail::int_storage_t<I>> v(flat.size());
     for (std::size_t i = 0; i != v.size(); ++i)
-        v[i] = static_cast<detail::int_storage_t<I>>(std::is_same_v<I, bool> ? flat[i] != 0.0 : flat[i]);
+        v[i] = static_cast<detail::int_storage_t<I>>(std::is_same_v<I, bool> ? flat[i] != 0.0 : detail::to_int64(flat[i]));
     return basic_int_tensor<I>(shape, std::move(v));
 }
 
@@ -547,10 +559,10 @@ template <class X> concept floating_or_number = tensor_like<std::remove_cvref_t<
 
 /// torch.max(x, dim, keepdim) / torch.min: the values (MaxBackward0: the gradient goes to the
 /// index) and the indices. `auto [values, indices] = max(x, 1);`
-template <class X> requires detail::any_tensor<X>
-auto max(const X& x, std::int64_t dim, bool keepdim = false) { return detail::extremum_with_indices<true>(x, dim, keepdim); }
-template <class X> requires detail::any_tensor<X>
-auto min(const X& x, std::int64_t dim, bool keepdim = false) { return detail::extremum_with_indices<false>(x, dim, keepdim); }
+template <class X, std::integral D> requires detail::any_tensor<X> && (!std::is_same_v<D, bool>)
+auto max(const X& x, D dim, bool keepdim = false) { return detail::extremum_with_indices<true>(x, static_cast<std::int64_t>(dim), keepdim); }
+template <class X, std::integral D> requires detail::any_tensor<X> && (!std::is_same_v<D, bool>)
+auto min(const X& x, D dim, bool keepdim = false) { return detail::extremum_with_indices<false>(x, static_cast<std::int64_t>(dim), keepdim); }
 
 /// torch.max(x) / torch.min(x): the extremum of all elements, 0-dimensional.
 template <class X> requires tensor_like<std::remove_cvref_t<X>>
@@ -561,12 +573,18 @@ auto min(const X& x) { return detail::tensor_of<X>(detail::make_full_extremum<fa
 /// torch.argmax(x) (of the flattened tensor) and torch.argmax(x, dim, keepdim); argmin.
 template <class X> requires detail::any_tensor<X>
 LongTensor argmax(const X& x) { return detail::arg_extremum<true>(x, nullptr, false); }
-template <class X> requires detail::any_tensor<X>
-LongTensor argmax(const X& x, std::int64_t dim, bool keepdim = false) { return detail::arg_extremum<true>(x, &dim, keepdim); }
+template <class X, std::integral D> requires detail::any_tensor<X> && (!std::is_same_v<D, bool>)
+LongTensor argmax(const X& x, D dim, bool keepdim = false) {
+    const auto d = static_cast<std::int64_t>(dim);
+    return detail::arg_extremum<true>(x, &d, keepdim);
+}
 template <class X> requires detail::any_tensor<X>
 LongTensor argmin(const X& x) { return detail::arg_extremum<false>(x, nullptr, false); }
-template <class X> requires detail::any_tensor<X>
-LongTensor argmin(const X& x, std::int64_t dim, bool keepdim = false) { return detail::arg_extremum<false>(x, &dim, keepdim); }
+template <class X, std::integral D> requires detail::any_tensor<X> && (!std::is_same_v<D, bool>)
+LongTensor argmin(const X& x, D dim, bool keepdim = false) {
+    const auto d = static_cast<std::int64_t>(dim);
+    return detail::arg_extremum<false>(x, &d, keepdim);
+}
 
 /// torch.where(condition, a, b): a where the condition holds, else b, broadcast together
 /// (WhereBackward0: the gradient goes to a where it holds and to b elsewhere).
@@ -613,7 +631,7 @@ auto clamp(const X& x, const L& lo, const H& hi) {
         [&](std::span<T> o) {
             for (std::size_t i = 0; i != o.size(); ++i) {
                 const T v = tx->data()[ix[i]], l = tl->data()[il[i]], h = th->data()[ih[i]];
-                o[i] = v != v ? v : std::min(std::max(v, l), h);
+                o[i] = v != v || l != l || h != h ? v + l + h : std::min(std::max(v, l), h);  // NaN anywhere: NaN
             }
         },
         [tx, tl, th, ix, il, ih](std::span<const T> g, std::span<T* const> in) {
@@ -639,8 +657,8 @@ inline constexpr ellipsis_t Ellipsis{};
 
 /// A bound of a slice: a number or None.
 struct slice_bound {
-    slice_bound(std::int64_t v) : value(v), given(true) {}  // NOLINT: implicit, as Python's slice bounds
-    slice_bound(int v) : value(v), given(true) {}           // NOLINT
+    template <std::integral I> requires(!std::is_same_v<I, bool>)
+    slice_bound(I v) : value(static_cast<std::int64_t>(v)), given(true) {}  // NOLINT: implicit, as Python's slice bounds
     slice_bound(none_t) {}                                  // NOLINT
     std::int64_t value = 0;
     bool given = false;
@@ -658,8 +676,8 @@ struct Slice {
 class tensor_index {
 public:
     enum class kind { integer, slice, none, ellipsis, longs, mask };
-    tensor_index(std::int64_t i) : kind_(kind::integer), integer_(i) {}   // NOLINT: implicit, as Python's indices
-    tensor_index(int i) : kind_(kind::integer), integer_(i) {}            // NOLINT
+    template <std::integral I> requires(!std::is_same_v<I, bool>)
+    tensor_index(I i) : kind_(kind::integer), integer_(static_cast<std::int64_t>(i)) {}  // NOLINT: implicit, as Python's indices
     tensor_index(indexing::Slice s) : kind_(kind::slice), slice_(s) {}   // NOLINT
     tensor_index(indexing::none_t) : kind_(kind::none) {}                 // NOLINT
     tensor_index(indexing::ellipsis_t) : kind_(kind::ellipsis) {}         // NOLINT
@@ -672,6 +690,8 @@ public:
     [[nodiscard]] const LongTensor& longs() const { return longs_; }
     [[nodiscard]] const BoolTensor& mask() const { return mask_; }
     /// The dimensions of the tensor this entry consumes.
+    /// A 0-dimensional LongTensor indexes as an integer, as in PyTorch.
+    [[nodiscard]] bool scalar_longs() const { return kind_ == kind::longs && longs_.dim() == 0; }
     [[nodiscard]] std::size_t consumes() const {
         switch (kind_) {
             case kind::integer: case kind::slice: case kind::longs: return 1;
@@ -696,7 +716,7 @@ basic_tensor<T> basic_tensor<T>::index(std::initializer_list<tensor_index> indic
     std::size_t consumed = 0, tensors = 0, ellipses = 0;
     for (const tensor_index& e : indices) {
         consumed += e.consumes();
-        tensors += e.which() == K::longs || e.which() == K::mask;
+        tensors += (e.which() == K::longs && !e.scalar_longs()) || e.which() == K::mask;
         ellipses += e.which() == K::ellipsis;
     }
     if (consumed > rank) throw index_error("too many indices for tensor of dimension " + std::to_string(rank));
@@ -705,10 +725,11 @@ basic_tensor<T> basic_tensor<T>::index(std::initializer_list<tensor_index> indic
     std::size_t d = 0;  // the dimension of `cur` the next entry applies to
     for (const tensor_index& e : indices) {
         const tensor_size s = cur->shape;
-        switch (e.which()) {
+        const K which = e.scalar_longs() ? K::integer : e.which();
+        switch (which) {
             case K::integer: {
                 const auto n = static_cast<std::int64_t>(s[d]);
-                const std::int64_t i = e.integer();
+                const std::int64_t i = e.scalar_longs() ? e.longs().item() : e.integer();
                 if (i < -n || i >= n)
                     throw index_error("index " + std::to_string(i) + " is out of bounds for dimension " + std::to_string(d) +
                                       " with size " + std::to_string(n));
@@ -782,6 +803,8 @@ basic_tensor<T> basic_tensor<T>::index(std::initializer_list<tensor_index> indic
             }
         }
     }
+    // x[...] (no entry that selects, slices or gathers): a new tensor viewing x, as PyTorch's alias
+    if (cur == checked_ptr()) cur = detail::make_view<T>("AliasBackward0", cur, cur->shape);
     return basic_tensor<T>(std::move(cur));
 }
 
@@ -842,7 +865,7 @@ auto basic_tensor<T>::to() const {
         const auto v = values();
         std::vector<detail::int_storage_t<U>> out(v.size());
         for (std::size_t i = 0; i != v.size(); ++i)
-            out[i] = static_cast<detail::int_storage_t<U>>(std::is_same_v<U, bool> ? v[i] != T(0) : static_cast<U>(v[i]));
+            out[i] = static_cast<detail::int_storage_t<U>>(std::is_same_v<U, bool> ? v[i] != T(0) : detail::to_int64(v[i]));
         return basic_int_tensor<U>(shape(), std::move(out));
     }
 }

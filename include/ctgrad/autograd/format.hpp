@@ -137,6 +137,8 @@ private:
     /// str() of an integer (exact below 2^53) or bool element.
     [[nodiscard]] std::string text(double value) const {
         if (kind_ == element_kind::boolean) return value != 0.0 ? "True" : "False";
+        // int64 values come as doubles; the largest rounds up to 2^63, out of long long's range
+        if (value >= 9223372036854775807.0) return "9223372036854775807";
         return std::to_string(static_cast<long long>(value));
     }
 

@@ -86,6 +86,9 @@ CTGRAD_RUNTIME_INLINE void print_line(std::initializer_list<print_arg> args) {
 inline detail::print_keyword sep(std::string_view text) { return {detail::print_keyword::which::sep, std::string(text)}; }
 /// Python's print(..., end=""): `print(a, ctgrad::end(""))`.
 inline detail::print_keyword end(std::string_view text) { return {detail::print_keyword::which::end, std::string(text)}; }
+/// A string literal: preferred to std::end(array) when both namespaces are used.
+inline detail::print_keyword end(const char* text) { return end(std::string_view(text)); }
+inline detail::print_keyword sep(const char* text) { return sep(std::string_view(text)); }
 
 /// print(a, b, ...): the values separated by spaces (or sep(...)), then a newline (or end(...)),
 /// on std::cout.

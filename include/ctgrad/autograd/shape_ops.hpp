@@ -319,6 +319,12 @@ std::shared_ptr<tensor_impl<T>> make_batched_matmul(const std::shared_ptr<tensor
     const tensor_size batch = broadcast_shapes(ba, bb);
     if (k != kb) {
         const std::string bs = std::to_string(batch.numel());
+        if (ra <= 2 && rb >= 3) {  // PyTorch computes (b^T a^T)^T: b's batches and columns folded
+            const std::string rows = std::to_string(bb.numel() * n);
+            if (ra == 1) throw error("size mismatch, got " + rows + ", " + rows + "x" + std::to_string(kb) + "," + std::to_string(k));
+            throw error("mat1 and mat2 shapes cannot be multiplied (" + rows + "x" + std::to_string(kb) + " and " +
+                        std::to_string(k) + "x" + std::to_string(m) + ")");
+        }
         if (rb == 1)
             throw error("size mismatch, got " + std::to_string(ba.numel() * m) + ", " + std::to_string(ba.numel() * m) +
                         "x" + std::to_string(k) + "," + std::to_string(kb));

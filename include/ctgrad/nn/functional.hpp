@@ -247,11 +247,11 @@ std::shared_ptr<tensor_impl<T>> make_nll_loss(const std::shared_ptr<tensor_impl<
     const bool batched = s.size() == 2;
     const std::size_t n = batched ? s[0] : 1, classes = batched ? s[1] : s[0];
     const tensor_size ts = target.shape();
-    if (batched && ts.size() > 1) throw ctgrad::error("1D target tensor expected, multi-target not supported");
     const std::size_t tn = ts.size() == 0 ? 0 : ts[0];
     if (batched && tn != n)
         throw ctgrad::value_error("Expected input batch_size (" + std::to_string(n) + ") to match target batch_size (" +
                                   std::to_string(tn) + ").");
+    if (ts.size() > 1) throw ctgrad::error("0D or 1D target tensor expected, multi-target not supported");
     if (!batched && ts.size() != 0)
         throw ctgrad::error("size mismatch (got input: " + s.str() + ", target: " + ts.str() + ")");
     const auto tv = target.values();
