@@ -2004,15 +2004,7 @@ void error_shapes() {
         [&] { (void)ctgrad::mm(ctgrad::ones({3}), x); },
         [&] { (void)ctgrad::ones({2, 3, 4}).t(); },
     };
-    for (const auto& f : cases) {
-        try {
-            f();
-        } catch (const ctgrad::index_error& e) {
-            show_error("IndexError", e);
-        } catch (const ctgrad::error& e) {
-            show_error("RuntimeError", e);
-        }
-    }
+    for (const auto& f : cases) show_errors_of(f);
 }
 
 
@@ -2229,15 +2221,7 @@ void error_index_cat() {
         [&] { (void)ctgrad::stack<float>({ctgrad::ones({2}), ctgrad::ones({3})}); },
         [&] { (void)ctgrad::stack<float>({}); },
     };
-    for (const auto& f : cases) {
-        try {
-            f();
-        } catch (const ctgrad::index_error& e) {
-            show_error("IndexError", e);
-        } catch (const ctgrad::error& e) {
-            show_error("RuntimeError", e);
-        }
-    }
+    for (const auto& f : cases) show_errors_of(f);
 }
 
 
@@ -2364,13 +2348,7 @@ void error_grad_hooks() {
         [&] { (void)ctgrad::autograd::grad(Tensor(ctgrad::ones({2}).sum()), {x}); },
         [&] { ctgrad::ones({2}).register_hook([](const Tensor& g) { return g; }); },
     };
-    for (const auto& f : cases) {
-        try {
-            f();
-        } catch (const ctgrad::error& e) {
-            show_error("RuntimeError", e);
-        }
-    }
+    for (const auto& f : cases) show_errors_of(f);
     x.register_hook([](const Tensor&) { return ctgrad::ones({3}); });
     try {
         (x * 2).sum().backward();
