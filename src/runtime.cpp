@@ -30,6 +30,9 @@ namespace ctgrad {
                                            std::size_t);                                                               \
     template grad_fn describe_tensor<T>(const targ<T>&);                                                               \
     template class engine<T>;                                                                                          \
+    template std::vector<std::shared_ptr<tensor_impl<T>>> graph_backward<T>(                                           \
+        std::span<const std::shared_ptr<tensor_impl<T>>>, std::span<const std::shared_ptr<tensor_impl<T>>>,            \
+        std::span<const tensor_impl<T>* const>, bool);                                                                 \
     template std::string format_tensor<T>(std::span<const T>, std::span<const std::size_t>, const format_suffix&,     \
                                           const print_options&);                                                       \
     template std::string format_values<T>(std::span<const T>, std::span<const std::size_t>, bool,                     \

@@ -33,6 +33,10 @@ namespace detail {
 template <class T>
 struct eager_node final : node<T> {
     using backward_fn = std::function<void(std::span<const T>, std::span<T* const>)>;
+    /// The backward as tensor operations, for create_graph: the gradients of the inputs (one
+    /// per input, empty for none) from the output's gradient; the inputs are passed, not kept.
+    using graph_fn = std::function<std::vector<std::shared_ptr<tensor_impl<T>>>(const std::shared_ptr<tensor_impl<T>>&,
+                                                                                std::span<const targ<T>>)>;
 
     eager_node(std::string name, std::vector<targ<T>> inputs, std::size_t out_numel, backward_fn bw, bool reads_values,
                bool transparent = false)
@@ -43,6 +47,7 @@ struct eager_node final : node<T> {
     std::vector<targ<T>> args;
     std::size_t numel;
     backward_fn backward;
+    graph_fn graph_backward;  ///< empty: create_graph is not supported through this node
     bool reads_values_;
     bool transparent_;
     bool released = false;
@@ -78,7 +83,28 @@ struct eager_node final : node<T> {
         backward(std::span<const T>(g, numel), sinks);
         if (!retain_graph && reads_values_) released = true;
     }
+    void apply_graph(const std::shared_ptr<tensor_impl<T>>& g, std::vector<std::shared_ptr<tensor_impl<T>>>& out) override {
+        if (released) throw_second_backward();
+        if (!graph_backward) this->throw_no_graph_backward(op_name);
+        if (reads_values_) check_saved_versions<T>(args);
+        out = graph_backward(g, args);
+        out.resize(args.size());
+        for (std::size_t k = 0; k != args.size(); ++k)
+            if (!args[k].grad) out[k] = nullptr;
+    }
 };
+
+/// Gives the eager node behind `out` (if any) its backward as tensor operations; returns out.
+template <class T>
+std::shared_ptr<tensor_impl<T>> with_graph(std::shared_ptr<tensor_impl<T>> out, typename eager_node<T>::graph_fn f) {
+    if (out->grad_fn)
+        if (auto* n = dynamic_cast<eager_node<T>*>(out->grad_fn.get())) n->graph_backward = std::move(f);
+    return out;
+}
+
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_expand(const std::shared_ptr<tensor_impl<T>>& t, const tensor_size& shape,
+                                            bool transparent);
 
 /// The strides (in elements) of a contiguous tensor of shape `from` read as shape `to` (rank
 /// of `to`): 0 along the dimensions that broadcast.
@@ -170,7 +196,31 @@ std::shared_ptr<tensor_impl<T>> make_view(std::string name, const std::shared_pt
             for (std::size_t i = 0; i != n; ++i) in[0][i] += g[i];
         },
         false);
-    return out;
+    const tensor_size from = t->shape;
+    return with_graph<T>(std::move(out), [from](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_view<T>("ViewBackward0", g, from)};
+    });
+}
+
+/// g (of a shape that `to` broadcasts to) summed back to shape `to`: the gradient of a
+/// broadcast, itself differentiable (its gradient is the broadcast again).
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_sum_to(const std::shared_ptr<tensor_impl<T>>& g, const tensor_size& to) {
+    const tensor_size from = g->shape;
+    if (from == to) return g;
+    auto out = make_eager<T>(
+        "SumBackward1", to, {g},
+        [&](std::span<T> out) {
+            const T* in = g->data();
+            for_each_broadcast(to, from, [&](std::size_t i, std::size_t k) { out[k] += in[i]; });
+        },
+        [to, from](std::span<const T> gg, std::span<T* const> in) {
+            for_each_broadcast(to, from, [&](std::size_t i, std::size_t k) { in[0][i] += gg[k]; });
+        },
+        false);
+    return with_graph<T>(std::move(out), [from](const std::shared_ptr<tensor_impl<T>>& gg, std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_expand<T>(gg, from, false)};
+    });
 }
 
 /// t's values broadcast to `shape` (a copy); its gradient sums over the broadcast dimensions.
@@ -179,7 +229,7 @@ template <class T>
 std::shared_ptr<tensor_impl<T>> make_expand(const std::shared_ptr<tensor_impl<T>>& t, const tensor_size& shape,
                                             bool transparent) {
     const tensor_size from = t->shape;
-    return make_eager<T>(
+    auto out = make_eager<T>(
         "ExpandBackward0", shape, {t},
         [&](std::span<T> out) {
             const T* in = t->data();
@@ -190,6 +240,9 @@ std::shared_ptr<tensor_impl<T>> make_expand(const std::shared_ptr<tensor_impl<T>
             for_each_broadcast(from, shape, [&](std::size_t i, std::size_t k) { sink[k] += g[i]; });
         },
         false, transparent);
+    return with_graph<T>(std::move(out), [from](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_sum_to<T>(g, from)};
+    });
 }
 
 /// Broadcasting inside a statement: a slot that holds neither one element nor the result's

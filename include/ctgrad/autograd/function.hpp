@@ -14,8 +14,9 @@
 //     Tensor y = Exp::apply(x);   // grad_fn: ExpBackward
 //
 // forward runs with grad mode off; backward gets the output's gradient and returns one
-// gradient per Tensor argument of apply (an undefined Tensor for None), also with grad mode off
-// (create_graph is not supported).
+// gradient per Tensor argument of apply (an undefined Tensor for None), also with grad mode off,
+// or on under create_graph=True: then the operations of backward are recorded and its gradients
+// can be differentiated again (through the inputs it saved; a saved output is kept detached).
 #ifndef CTGRAD_AUTOGRAD_FUNCTION_HPP
 #define CTGRAD_AUTOGRAD_FUNCTION_HPP
 
@@ -154,7 +155,7 @@ private:
         for (const auto& t : inputs) input_shapes.push_back(t->shape);
         std::string name = ctgrad::detail::function_class_name<Derived>() + "Backward";
         result->requires_grad = true;
-        result->grad_fn = std::make_shared<ctgrad::detail::eager_node<T>>(
+        auto node = std::make_shared<ctgrad::detail::eager_node<T>>(
             name, std::move(targs), result->numel(),
             [ctx, shape, name, input_shapes](std::span<const T> g, std::span<T* const> sinks) {
                 const basic_tensor<T> grad_out = from_values<T>(g, shape);
@@ -180,6 +181,27 @@ private:
                 }
             },
             true);
+        // create_graph: backward runs with grad mode on and its result is the gradient, as
+        // recorded (the context keeps its saved tensors: the graph is retained).
+        node->graph_backward = [ctx, name, input_shapes](const std::shared_ptr<tensor_impl<T>>& g,
+                                                         std::span<const ctgrad::detail::targ<T>>) {
+            const std::vector<basic_tensor<T>> grads = Derived::backward(*ctx, basic_tensor<T>(g));
+            const std::size_t count = input_shapes.size();
+            if (grads.size() != count)
+                throw error("function " + name + " returned an incorrect number of gradients (expected " +
+                            std::to_string(count) + ", got " + std::to_string(grads.size()) + ")");
+            std::vector<std::shared_ptr<tensor_impl<T>>> out(count);
+            for (std::size_t k = 0; k != count; ++k) {
+                if (!grads[k].defined()) continue;
+                if (!(grads[k].shape() == input_shapes[k]))
+                    throw error("Function " + name + " returned an invalid gradient at index " + std::to_string(k) +
+                                " - got " + grads[k].shape().str() + " but expected shape compatible with " +
+                                input_shapes[k].str());
+                out[k] = grads[k].impl_ptr();
+            }
+            return out;
+        };
+        result->grad_fn = std::move(node);
         return basic_tensor<T>(std::move(result));
     }
 };
@@ -193,16 +215,13 @@ struct grad_options {
 
 /// torch.autograd.grad(outputs, inputs, grad_outputs): the gradients of the outputs (seeded
 /// with grad_outputs, or 1 for one-element outputs) with respect to the inputs, without adding
-/// into any .grad. Hooks run as in backward. create_graph=true is not supported (the gradients
-/// are computed by compiled loops, not recorded as a graph) and throws.
+/// into any .grad. Hooks run as in backward. With create_graph=true the gradients are recorded
+/// as tensor operations and can be differentiated again (autograd/create_graph.hpp).
 template <class T>
 std::vector<basic_tensor<T>> grad(const std::vector<basic_tensor<T>>& outputs, const std::vector<basic_tensor<T>>& inputs,
                                   const std::vector<basic_tensor<T>>& grad_outputs = {}, grad_options options = {}) {
     using ctgrad::detail::targ;
     using ctgrad::detail::tensor_impl;
-    if (options.create_graph)
-        throw error("ctgrad: autograd::grad with create_graph=true is not supported; the gradients it returns are not "
-                    "differentiable");
     if (!grad_outputs.empty() && grad_outputs.size() != outputs.size())
         throw error("grad requires one grad_output per output (got " + std::to_string(grad_outputs.size()) + " for " +
                     std::to_string(outputs.size()) + " outputs)");
@@ -223,6 +242,23 @@ std::vector<basic_tensor<T>> grad(const std::vector<basic_tensor<T>>& outputs, c
     for (const auto& x : inputs) {
         if (!x.defined() || !x.impl().requires_grad) throw error("One of the differentiated Tensors does not require grad");
         targets.push_back(x.impl_ptr().get());
+    }
+    if (options.create_graph) {
+        std::vector<std::shared_ptr<tensor_impl<T>>> root_tensors, seeds;
+        for (std::size_t k = 0; k != roots.size(); ++k) {
+            root_tensors.push_back(roots[k].t);
+            seeds.push_back(grad_outputs.empty() ? ctgrad::detail::new_impl<T>(roots[k].t->shape, T(1))
+                                                 : grad_outputs[k].impl_ptr());
+        }
+        const auto captured = ctgrad::detail::graph_backward<T>(root_tensors, seeds, targets, true);
+        std::vector<basic_tensor<T>> result;
+        for (std::size_t k = 0; k != inputs.size(); ++k) {
+            if (!captured[k] && !options.allow_unused)
+                throw error("One of the differentiated Tensors appears to not have been used in the graph. Set "
+                            "allow_unused=True if this is the desired behavior.");
+            result.emplace_back(captured[k]);
+        }
+        return result;
     }
     ctgrad::detail::engine<T> eng(options.retain_graph);
     eng.capture(targets);
@@ -257,6 +293,12 @@ template <class T>
 std::vector<basic_tensor<T>> grad(const basic_tensor<T>& output, const std::vector<basic_tensor<T>>& inputs,
                                   grad_options options = {}) {
     return grad<T>(std::vector<basic_tensor<T>>{output}, inputs, {}, options);
+}
+/// torch.autograd.grad(statement, inputs): the statement evaluated to a Tensor first.
+template <class T, class E, std::size_t L>
+std::vector<basic_tensor<T>> grad(const tensor_expr<T, E, L>& output, const std::vector<basic_tensor<T>>& inputs,
+                                  grad_options options = {}) {
+    return grad<T>(std::vector<basic_tensor<T>>{basic_tensor<T>(output)}, inputs, {}, options);
 }
 
 }  // namespace ctgrad::autograd

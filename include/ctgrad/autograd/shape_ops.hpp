@@ -112,6 +112,64 @@ void permute_copy(const T* in, const tensor_size& shape, std::span<const std::si
                 }
 }
 
+/// t itself, or a view of it with `shape` (the same number of elements).
+template <class T>
+std::shared_ptr<tensor_impl<T>> as_shape(const std::shared_ptr<tensor_impl<T>>& t, const tensor_size& shape) {
+    return t->shape == shape ? t : make_view<T>("ViewBackward0", t, shape);
+}
+
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_batched_matmul(const std::shared_ptr<tensor_impl<T>>& a,
+                                                    const std::shared_ptr<tensor_impl<T>>& b);
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_permuted(std::string name, const std::shared_ptr<tensor_impl<T>>& t,
+                                              std::array<std::size_t, tensor_size::max_rank> perm);
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_mm(const std::shared_ptr<tensor_impl<T>>& a, const std::shared_ptr<tensor_impl<T>>& b);
+
+/// t (of rank 2 or more) with its last two dimensions swapped.
+template <class T>
+std::shared_ptr<tensor_impl<T>> transpose_last(const std::shared_ptr<tensor_impl<T>>& t) {
+    std::array<std::size_t, tensor_size::max_rank> perm{0, 1, 2, 3};
+    const std::size_t r = t->shape.size();
+    std::swap(perm[r - 2], perm[r - 1]);
+    return make_permuted<T>("TransposeBackward0", t, perm);
+}
+
+/// The gradients of a and b in a @ b (batched, broadcast, 1-D operands as a row and a
+/// column) from the product's gradient g, as products: g @ b^T and a^T @ g, summed over the
+/// batches each operand was broadcast to.
+template <class T>
+std::vector<std::shared_ptr<tensor_impl<T>>> matmul_graph_backward(const std::shared_ptr<tensor_impl<T>>& g,
+                                                                   const targ<T>& ta, const targ<T>& tb) {
+    const auto& a = ta.t;
+    const auto& b = tb.t;
+    const tensor_size sa = a->shape, sb = b->shape;
+    const std::size_t ra = sa.size(), rb = sb.size();
+    const std::size_t k = sa[ra - 1];
+    const auto a2 = ra == 1 ? as_shape<T>(a, tensor_size{1, k}) : a;
+    const auto b2 = rb == 1 ? as_shape<T>(b, tensor_size{k, 1}) : b;
+    const std::size_t m = a2->shape[a2->shape.size() - 2], n = b2->shape[b2->shape.size() - 1];
+    const tensor_size ba = ra > 2 ? tensor_size(sa.dims().first(ra - 2)) : tensor_size{};
+    const tensor_size bb = rb > 2 ? tensor_size(sb.dims().first(rb - 2)) : tensor_size{};
+    const tensor_size batch = broadcast_shapes(ba, bb);
+    std::array<std::size_t, tensor_size::max_rank> dims{};
+    std::size_t rank = 0;
+    for (const std::size_t d : batch.dims()) dims[rank++] = d;
+    dims[rank++] = m;
+    dims[rank++] = n;
+    const auto g2 = as_shape<T>(g, tensor_size(std::span<const std::size_t>(dims.data(), rank)));
+    std::vector<std::shared_ptr<tensor_impl<T>>> out(2);
+    if (rank == 2 && a2->shape.size() == 2 && b2->shape.size() == 2) {  // matrices: mm, as PyTorch
+        if (ta.grad) out[0] = as_shape<T>(make_mm<T>(g2, transpose_last<T>(b2)), sa);
+        if (tb.grad) out[1] = as_shape<T>(make_mm<T>(transpose_last<T>(a2), g2), sb);
+        return out;
+    }
+    if (ta.grad) out[0] = as_shape<T>(make_sum_to<T>(make_batched_matmul<T>(g2, transpose_last<T>(b2)), a2->shape), sa);
+    if (tb.grad) out[1] = as_shape<T>(make_sum_to<T>(make_batched_matmul<T>(transpose_last<T>(a2), g2), b2->shape), sb);
+    return out;
+}
+
 /// t with its dimensions permuted (a copy), grad_fn `name`.
 template <class T>
 std::shared_ptr<tensor_impl<T>> make_permuted(std::string name, const std::shared_ptr<tensor_impl<T>>& t,
@@ -124,13 +182,16 @@ std::shared_ptr<tensor_impl<T>> make_permuted(std::string name, const std::share
         inverse[perm[j]] = j;
     }
     const tensor_size to(std::span<const std::size_t>(dims.data(), rank));
-    return make_eager<T>(
-        std::move(name), to, {t},
+    auto out = make_eager<T>(
+        name, to, {t},
         [&](std::span<T> out) { permute_copy<false>(t->data(), from, std::span(perm.data(), rank), out.data()); },
         [to, inverse, rank](std::span<const T> g, std::span<T* const> in) {
             permute_copy<true>(g.data(), to, std::span(inverse.data(), rank), in[0]);
         },
         false);
+    return with_graph<T>(std::move(out), [inverse, name](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_permuted<T>(name, g, inverse)};
+    });
 }
 
 /// The sizes of the dimensions before `dim`, of `dim` and after it.
@@ -158,7 +219,7 @@ std::shared_ptr<tensor_impl<T>> make_dim_reduction(const std::shared_ptr<tensor_
     const std::size_t d = wrap_dim(dim, t->shape.size());
     const auto parts = split_at_dim(t->shape, d);
     const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
-    return make_eager<T>(
+    auto out = make_eager<T>(
         Mean ? "MeanBackward1" : "SumBackward1", reduced_shape(t->shape, d, keepdim), {t},
         [&](std::span<T> out) {
             const T* x = t->data();
@@ -180,6 +241,13 @@ std::shared_ptr<tensor_impl<T>> make_dim_reduction(const std::shared_ptr<tensor_
                     }
         },
         false);
+    const tensor_size from = t->shape, kept = reduced_shape(t->shape, d, true);
+    const T count = static_cast<T>(n);
+    return with_graph<T>(std::move(out), [from, kept, count](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
+        auto e = make_expand<T>(as_shape<T>(g, kept), from, false);
+        if (Mean) e = basic_tensor<T>(basic_tensor<T>(e) / count).impl_ptr();
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{e};
+    });
 }
 
 /// C (m x n) += A (m x k) B (k x n), all row-major: the rows of B are added with the weights
@@ -263,7 +331,7 @@ std::shared_ptr<tensor_impl<T>> make_product(std::string name, const tensor_size
     inputs.push_back(a);
     inputs.push_back(b);
     const bool has_bias = bias != nullptr;
-    return make_eager<T>(
+    auto out = make_eager<T>(
         std::move(name), out_shape, std::move(inputs),
         [&](std::span<T> out) {
             if (has_bias) {
@@ -285,6 +353,17 @@ std::shared_ptr<tensor_impl<T>> make_product(std::string name, const tensor_size
             if (in[first + 1]) matmul_kernel(true, false, k, m, n, a->data(), g.data(), in[first + 1]);
         },
         true);
+    return with_graph<T>(std::move(out), [has_bias, m, k, n](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>> args) {
+        const std::size_t first = has_bias ? 1 : 0;
+        const targ<T> a{as_shape<T>(args[first].t, tensor_size{m, k}), T(0), 0, args[first].grad};
+        const targ<T> b{as_shape<T>(args[first + 1].t, tensor_size{k, n}), T(0), 0, args[first + 1].grad};
+        const auto ab = matmul_graph_backward<T>(as_shape<T>(g, tensor_size{m, n}), a, b);
+        std::vector<std::shared_ptr<tensor_impl<T>>> out(args.size());
+        if (has_bias && args[0].grad) out[0] = make_sum_to<T>(as_shape<T>(g, tensor_size{m, n}), args[0].t->shape);
+        if (ab[0]) out[first] = as_shape<T>(ab[0], args[first].t->shape);
+        if (ab[1]) out[first + 1] = as_shape<T>(ab[1], args[first + 1].t->shape);
+        return out;
+    });
 }
 
 template <class T>
@@ -344,7 +423,7 @@ std::shared_ptr<tensor_impl<T>> make_batched_matmul(const std::shared_ptr<tensor
                     std::to_string(rank));
     const std::vector<std::size_t> ia = broadcast_index(ba, batch), ib = broadcast_index(bb, batch);
     // PyTorch's top node: a clone when it computed a matrix times batches transposed
-    return make_eager<T>(
+    auto out = make_eager<T>(
         ra == 2 && rb >= 3 ? "CloneBackward0" : "UnsafeViewBackward0", tensor_size(std::span<const std::size_t>(dims.data(), rank)), {a, b},
         [&](std::span<T> out) {
             for (std::size_t p = 0; p != ia.size(); ++p)
@@ -358,6 +437,9 @@ std::shared_ptr<tensor_impl<T>> make_batched_matmul(const std::shared_ptr<tensor
             }
         },
         true);
+    return with_graph<T>(std::move(out), [](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>> args) {
+        return matmul_graph_backward<T>(g, args[0], args[1]);
+    });
 }
 
 template <class T>
@@ -426,7 +508,7 @@ std::shared_ptr<tensor_impl<T>> make_cat(std::string name, std::vector<std::shar
     const std::size_t outer = split_at_dim(first, d)[0], inner = split_at_dim(first, d)[2];
     for (const auto& p : parts) widths.push_back(p->shape[d] * inner);
     const std::size_t row = dims[d] * inner;
-    return make_eager<T>(
+    auto out = make_eager<T>(
         std::move(name), out_shape, parts,
         [&](std::span<T> out) {
             std::size_t offset = 0;
@@ -447,7 +529,23 @@ std::shared_ptr<tensor_impl<T>> make_cat(std::string name, std::vector<std::shar
             }
         },
         false);
+    std::vector<std::size_t> lengths;
+    for (const auto& p : parts) lengths.push_back(p->shape[d]);
+    return with_graph<T>(std::move(out), [lengths, d](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>> args) {
+        std::vector<std::shared_ptr<tensor_impl<T>>> grads(lengths.size());
+        std::size_t start = 0;
+        for (std::size_t k = 0; k != lengths.size(); ++k) {
+            if (args[k].grad) grads[k] = make_slice<T>("SliceBackward0", g, d, start, lengths[k], false);
+            start += lengths[k];
+        }
+        return grads;
+    });
 }
+
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_slice_scatter(const std::string& name, const std::shared_ptr<tensor_impl<T>>& g,
+                                                   const tensor_size& from, std::size_t d, std::size_t start,
+                                                   std::size_t length, bool drop, std::size_t step);
 
 /// The slice [start, start + length) of dimension d, without that dimension when `drop`
 /// (select) or with it (narrow): a copy.
@@ -465,8 +563,8 @@ std::shared_ptr<tensor_impl<T>> make_slice(std::string name, const std::shared_p
     const std::size_t width = length * inner;
     // element i of row o of the result: (o * n + start + (i / inner) * step) * inner + i % inner
     const auto at = [=](std::size_t o, std::size_t i) { return (o * n + start + (i / inner) * step) * inner + i % inner; };
-    return make_eager<T>(
-        std::move(name), tensor_size(std::span<const std::size_t>(dims.data(), rank)), {t},
+    auto out = make_eager<T>(
+        name, tensor_size(std::span<const std::size_t>(dims.data(), rank)), {t},
         [&](std::span<T> out) {
             for (std::size_t o = 0; o != outer; ++o) {
                 if (step == 1) {
@@ -484,6 +582,37 @@ std::shared_ptr<tensor_impl<T>> make_slice(std::string name, const std::shared_p
                 for (std::size_t i = 0; i != width; ++i) in[0][at(o, i)] += g[o * width + i];
         },
         false);
+    return with_graph<T>(std::move(out), [name, from = t->shape, d, start, length, drop, step](
+                                              const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_slice_scatter<T>(name, g, from, d, start, length, drop, step)};
+    });
+}
+
+/// The gradient of make_slice as an operation (create_graph): zeros of shape `from` with g in
+/// the slice; its own gradient is the slice again.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_slice_scatter(const std::string& name, const std::shared_ptr<tensor_impl<T>>& g,
+                                                   const tensor_size& from, std::size_t d, std::size_t start,
+                                                   std::size_t length, bool drop, std::size_t step) {
+    const auto parts = split_at_dim(from, d);
+    const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
+    const std::size_t width = length * inner;
+    const auto at = [=](std::size_t o, std::size_t i) { return (o * n + start + (i / inner) * step) * inner + i % inner; };
+    auto out = make_eager<T>(
+        name.substr(0, name.size() - 1) + "Backward0", from, {g},
+        [&](std::span<T> o) {
+            for (std::size_t a = 0; a != outer; ++a)
+                for (std::size_t i = 0; i != width; ++i) o[at(a, i)] = g->data()[a * width + i];
+        },
+        [outer, width, at](std::span<const T> gg, std::span<T* const> in) {
+            for (std::size_t a = 0; a != outer; ++a)
+                for (std::size_t i = 0; i != width; ++i) in[0][a * width + i] += gg[at(a, i)];
+        },
+        false);
+    return with_graph<T>(std::move(out), [name, d, start, length, drop, step](const std::shared_ptr<tensor_impl<T>>& gg,
+                                                                               std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_slice<T>(name, gg, d, start, length, drop, step)};
+    });
 }
 
 /// t indexed along `count` dimensions from `d` on by `positions` (row-major positions within
@@ -609,7 +738,7 @@ std::shared_ptr<tensor_impl<T>> make_bmm(const std::shared_ptr<tensor_impl<T>>& 
     if (b->shape[0] != batch || b->shape[1] != k)
         throw error("Expected size for first two dimensions of batch2 tensor to be: [" + std::to_string(batch) + ", " +
                     std::to_string(k) + "] but got: [" + std::to_string(b->shape[0]) + ", " + std::to_string(b->shape[1]) + "].");
-    return make_eager<T>(
+    auto out = make_eager<T>(
         "BmmBackward0", tensor_size{batch, m, n}, {a, b},
         [&](std::span<T> out) {
             for (std::size_t p = 0; p != batch; ++p)
@@ -623,6 +752,9 @@ std::shared_ptr<tensor_impl<T>> make_bmm(const std::shared_ptr<tensor_impl<T>>& 
             }
         },
         true);
+    return with_graph<T>(std::move(out), [](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>> args) {
+        return matmul_graph_backward<T>(g, args[0], args[1]);
+    });
 }
 
 }  // namespace detail
@@ -878,5 +1010,7 @@ detail::tensor_of<A> transpose(const A& a, std::int64_t dim0, std::int64_t dim1)
 // torch.int64 and torch.bool tensors, comparisons, where, max / argmax with indices: they use
 // the helpers above.
 #include <ctgrad/autograd/dtypes.hpp>
+// create_graph=True: gradients recorded as tensor operations.
+#include <ctgrad/autograd/create_graph.hpp>
 
 #endif

@@ -51,7 +51,14 @@ template <class T, class E, std::size_t L> class tensor_expr;
 
 namespace detail {
 
-template <class T, class E, std::size_t L> struct expr_node;
+/// How a statement's node answers create_graph (autograd/create_graph.hpp).
+enum class graph_mode : unsigned char {
+    off,       ///< CTGRAD_CREATE_GRAPH is 0: not supported
+    on,        ///< its backward as statements of its derivative
+    gradient,  ///< a gradient statement made by create_graph: differentiable once, not again
+};
+template <class T, class E, std::size_t L, graph_mode Mode = CTGRAD_CREATE_GRAPH ? graph_mode::on : graph_mode::off>
+struct expr_node;
 
 /// What the Tensor layer reads and writes of a statement and its users do not: its operands
 /// (slots), its shape and the number of elements its element-wise part runs over.
@@ -59,6 +66,7 @@ struct statement_access {
     template <class X> static auto& args(X& e) { return e.args; }
     template <class X> static auto& shape(X& e) { return e.shape_; }
     template <class X> static auto& domain(X& e) { return e.domain; }
+    template <class X, class T> static void evaluate(const X& e, T* out) { e.evaluate_into(out); }
 };
 
 inline void warn_non_leaf_grad() {
@@ -144,14 +152,16 @@ public:
     }
 
     /// backward(): one pass of the compile-time gradient; the leaves' .grad accumulate.
-    void backward(bool retain_graph = false) const {
+    /// create_graph: as Tensor::backward's (the statement is evaluated to a Tensor first).
+    void backward(bool retain_graph = false, bool create_graph = false) const {
         check_backward_root();
         if (numel() != 1) throw error("grad can be implicitly created only for scalar outputs");
+        if (create_graph) return backward_graph(nullptr);
         const T one(1);
         run(&one, 0, retain_graph);
     }
     /// backward(gradient): the vector-Jacobian product with `gradient` (the output's shape).
-    void backward(const basic_tensor<T>& gradient, bool retain_graph = false) const;
+    void backward(const basic_tensor<T>& gradient, bool retain_graph = false, bool create_graph = false) const;
 
     /// A Tensor with the values that does not require grad.
     [[nodiscard]] basic_tensor<T> detach() const;
@@ -179,7 +189,7 @@ private:
     // over, and its loops: the Tensor layer reaches them through detail::statement_access.
     friend struct detail::statement_access;
     template <class> friend class basic_tensor;
-    template <class, class, std::size_t> friend struct detail::expr_node;
+    template <class, class, std::size_t, detail::graph_mode> friend struct detail::expr_node;
 
     std::array<detail::targ<T>, L> args{};
     tensor_size shape_{};
@@ -326,6 +336,9 @@ private:
         eng.run(args);
     }
 
+    /// backward with create_graph: through the statement evaluated as a Tensor.
+    void backward_graph(const basic_tensor<T>* gradient) const;
+
     void check_backward_root() const {
         if (!requires_grad()) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
     }
@@ -359,8 +372,11 @@ private:
 
 namespace detail {
 
-/// A materialised statement that requires grad: its backward is the statement's.
-template <class T, class E, std::size_t L>
+/// A materialised statement that requires grad: its backward is the statement's. With
+/// create_graph, its backward is a statement of the compile-time derivative for each operand
+/// (autograd/create_graph.hpp) when CTGRAD_CREATE_GRAPH is 1; such gradient statements
+/// (graph_mode::gradient) can be differentiated once more, not with create_graph again.
+template <class T, class E, std::size_t L, graph_mode Mode>
 struct expr_node final : node<T> {
     /// `result_version`: the version counter of the tensor this node produced, checked in
     /// backward when PyTorch's node saves its result.
@@ -391,6 +407,7 @@ struct expr_node final : node<T> {
         expr.backward_into(g, stride, eng);
         if (!retain_graph && !linear_statement<E>) released = true;
     }
+    void apply_graph(const std::shared_ptr<tensor_impl<T>>& g, std::vector<std::shared_ptr<tensor_impl<T>>>& out) override;
 };
 
 }  // namespace detail

@@ -105,9 +105,31 @@ struct node {
     /// Adds this node's vector-Jacobian product with `grad` (the output's gradient) into
     /// the inputs' sinks.
     virtual void apply(const T* grad, std::size_t stride, engine<T>& eng, bool retain_graph) = 0;
+    /// create_graph: the vector-Jacobian product with `grad` computed by tensor operations
+    /// that are recorded in the graph (so it can be differentiated again): out[k] is the
+    /// gradient of inputs()[k], left empty when none flows into it.
+    virtual void apply_graph(const std::shared_ptr<tensor_impl<T>>& grad, std::vector<std::shared_ptr<tensor_impl<T>>>& out) {
+        (void)grad;
+        (void)out;
+        throw_no_graph_backward(name());
+    }
+
+protected:
+    [[noreturn]] static void throw_no_graph_backward(const std::string& name) {
+        throw error("ctgrad: create_graph=True is not supported through " + name +
+                    ": its backward is not recorded as a graph (see docs/pytorch-differences.md)");
+    }
 };
 
 [[noreturn]] CTGRAD_RUNTIME_INLINE void throw_second_backward();
+
+/// The backward pass of create_graph=True from `roots` seeded with `seeds`
+/// (autograd/create_graph.hpp): leaves' .grad take the gradients (capture = false), or the
+/// gradients of `targets` are returned and no .grad changes (capture = true, autograd::grad).
+template <class T>
+std::vector<std::shared_ptr<tensor_impl<T>>> graph_backward(std::span<const std::shared_ptr<tensor_impl<T>>> roots,
+                                                           std::span<const std::shared_ptr<tensor_impl<T>>> seeds,
+                                                           std::span<const tensor_impl<T>* const> targets, bool capture);
 
 template <class T>
 std::string torch_type_name() {

@@ -36,6 +36,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstdio>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -159,8 +161,12 @@ public:
     /// The version counter bumped by each in-place operation (t._version).
     [[nodiscard]] std::uint64_t version() const { return *impl().version; }
 
-    void backward(bool retain_graph = false) const;
-    void backward(const basic_tensor& gradient, bool retain_graph = false) const;
+    /// backward(), backward(gradient): the leaves' .grad accumulate the gradient of this tensor
+    /// (seeded with `gradient`, or 1 for one element; an undefined gradient is that default).
+    /// create_graph: the gradients are recorded as tensor operations (so .grad can be
+    /// differentiated again) and the graph is kept, as PyTorch's backward(create_graph=True).
+    void backward(bool retain_graph = false, bool create_graph = false) const;
+    void backward(const basic_tensor& gradient, bool retain_graph = false, bool create_graph = false) const;
 
     /// item(): the single value, as a double (Python's float).
     [[nodiscard]] double item() const {
@@ -593,12 +599,21 @@ basic_tensor<T> tensor_expr<T, E, L>::detach() const {
 }
 
 template <class T, class E, std::size_t L>
-void tensor_expr<T, E, L>::backward(const basic_tensor<T>& gradient, bool retain_graph) const {
+void tensor_expr<T, E, L>::backward(const basic_tensor<T>& gradient, bool retain_graph, bool create_graph) const {
     check_backward_root();
+    if (!gradient.defined()) return backward(retain_graph, create_graph);
     if (!(gradient.shape() == shape_))
         throw error("Mismatch in shape: grad_output[0] has a shape of torch.Size(" + gradient.shape().str() +
                     ") and output[0] has a shape of torch.Size(" + shape_.str() + ").");
+    if (create_graph) return backward_graph(&gradient);
     run(gradient.impl().data(), 1, retain_graph);
+}
+
+template <class T, class E, std::size_t L>
+void tensor_expr<T, E, L>::backward_graph(const basic_tensor<T>* gradient) const {
+    const basic_tensor<T> result(*this);
+    if (gradient) result.backward(*gradient, true, true);
+    else result.backward(true, true);
 }
 
 template <class T>
@@ -691,20 +706,34 @@ basic_tensor<T> arange(std::size_t n, tensor_options options = {});
 #if CTGRAD_RUNTIME_DEFINITIONS
 
 template <class T>
-void basic_tensor<T>::backward(bool retain_graph) const {
-    if (!impl().requires_grad) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
-    if (numel() != 1) throw error("grad can be implicitly created only for scalar outputs");
-    const T one(1);
-    run_backward(&one, 0, retain_graph);
+void basic_tensor<T>::backward(bool retain_graph, bool create_graph) const {
+    backward(basic_tensor(), retain_graph, create_graph);
 }
 
 template <class T>
-void basic_tensor<T>::backward(const basic_tensor& gradient, bool retain_graph) const {
+void basic_tensor<T>::backward(const basic_tensor& gradient, bool retain_graph, bool create_graph) const {
     if (!impl().requires_grad) throw error("element 0 of tensors does not require grad and does not have a grad_fn");
-    if (!(gradient.shape() == shape()))
+    if (!gradient.defined() && numel() != 1) throw error("grad can be implicitly created only for scalar outputs");
+    if (gradient.defined() && !(gradient.shape() == shape()))
         throw error("Mismatch in shape: grad_output[0] has a shape of torch.Size(" + gradient.shape().str() +
                     ") and output[0] has a shape of torch.Size(" + shape().str() + ").");
-    run_backward(gradient.impl().data(), 1, retain_graph);
+    if (create_graph) {
+        static std::atomic<bool> warned{false};
+        if (!warned.exchange(true))
+            std::fputs("UserWarning: Using backward() with create_graph=True will create a reference cycle between the "
+                       "parameter and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+                       "creating the graph to avoid this. If you have to use this function, make sure to reset the .grad "
+                       "fields of your parameters to None after use to break the cycle and avoid the leak.\n",
+                       stderr);
+        const std::array<std::shared_ptr<detail::tensor_impl<T>>, 1> roots{impl_};
+        const std::array<std::shared_ptr<detail::tensor_impl<T>>, 1> seeds{
+            gradient.defined() ? gradient.impl_ptr() : detail::new_impl<T>(shape(), T(1))};
+        detail::graph_backward<T>(roots, seeds, {}, false);
+        return;
+    }
+    const T one(1);
+    if (gradient.defined()) run_backward(gradient.impl().data(), 1, retain_graph);
+    else run_backward(&one, 0, retain_graph);
 }
 
 template <class T>

@@ -50,6 +50,16 @@
 #endif
 /// On a non-template function of that part: inline in the headers, an ordinary function in
 /// the library.
+/// create_graph=True through Tensor statements (autograd/create_graph.hpp): with
+/// CTGRAD_CREATE_GRAPH defined to 1 before the first ctgrad header, each statement that
+/// requires grad also compiles its backward as statements of its compile-time derivative, so
+/// that gradients computed with create_graph=True can be differentiated again. Off by default:
+/// it makes a program with many statements compile about half again as long. Every translation
+/// unit of a program must make the same choice.
+#ifndef CTGRAD_CREATE_GRAPH
+#define CTGRAD_CREATE_GRAPH 0
+#endif
+
 #if defined(CTGRAD_SEPARATE_RUNTIME)
 #define CTGRAD_RUNTIME_INLINE
 #else

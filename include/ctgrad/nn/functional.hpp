@@ -99,10 +99,24 @@ std::shared_ptr<tensor_impl<T>> make_loss(std::string name, const std::shared_pt
 template <tensor_like A, tensor_like B>
 auto mse_loss(const A& input, const B& target, std::string_view reduction = "mean") {
     using T = typename A::value_type;
-    return detail::tensor_of<A>(detail::make_loss<T>(
-        "MseLossBackward0", detail::impl_of(input), detail::impl_of(target), detail::parse_reduction(reduction),
+    const auto red = detail::parse_reduction(reduction);
+    auto out = detail::make_loss<T>(
+        "MseLossBackward0", detail::impl_of(input), detail::impl_of(target), red,
         [](T x, T y) { return (x - y) * (x - y); }, [](T x, T y) { return T(2) * (x - y); },
-        [](T x, T y) { return T(2) * (y - x); }));
+        [](T x, T y) { return T(2) * (y - x); });
+    // create_graph: 2 (x - y) g (g / n for the mean) as a statement
+    out = ctgrad::detail::with_graph<T>(std::move(out), [red](const std::shared_ptr<detail::tensor_impl<T>>& g,
+                                                              std::span<const ctgrad::detail::targ<T>> args) {
+        const basic_tensor<T> x(args[0].t), y(args[1].t);
+        basic_tensor<T> c(g);
+        if (red == detail::reduction_kind::mean) c = basic_tensor<T>(c / static_cast<T>(x.numel()));
+        const basic_tensor<T> dx(T(2) * (x - y) * c);
+        std::vector<std::shared_ptr<detail::tensor_impl<T>>> grads(2);
+        if (args[0].grad) grads[0] = dx.impl_ptr();
+        if (args[1].grad) grads[1] = basic_tensor<T>(-dx).impl_ptr();
+        return grads;
+    });
+    return detail::tensor_of<A>(std::move(out));
 }
 
 /// F.l1_loss(input, target, reduction="mean"): a statement, as PyTorch's composite
@@ -216,6 +230,16 @@ std::shared_ptr<tensor_impl<T>> make_softmax(const std::shared_ptr<tensor_impl<T
                             in[0][at(k)] += Log ? g[at(k)] - std::exp(result[at(k)]) * s : result[at(k)] * (g[at(k)] - s);
                     }
             };
+        // create_graph: the same formulas as tensor operations, with the result computed again
+        // from the input (so that it is differentiated too)
+        out = ctgrad::detail::with_graph<T>(std::move(out), [d](const std::shared_ptr<tensor_impl<T>>& g,
+                                                                 std::span<const ctgrad::detail::targ<T>> args) {
+            const basic_tensor<T> y(make_softmax<Log, T>(args[0].t, static_cast<std::int64_t>(d)));
+            const basic_tensor<T> gt(g);
+            const auto di = static_cast<std::int64_t>(d);
+            if constexpr (Log) return std::vector<std::shared_ptr<tensor_impl<T>>>{basic_tensor<T>(gt - ctgrad::exp(y) * gt.sum(di, true)).impl_ptr()};
+            else return std::vector<std::shared_ptr<tensor_impl<T>>>{basic_tensor<T>(y * (gt - basic_tensor<T>(gt * y).sum(di, true))).impl_ptr()};
+        });
     }
     return out;
 }
