@@ -244,6 +244,28 @@ void expr_node<T, E, L, Mode>::apply_graph(const std::shared_ptr<tensor_impl<T>>
     }
 }
 
+/// a + b (tensors of one shape) as an operation (AddBackward0), differentiable again: the sum
+/// of two gradients of one tensor. An eager operation, not a statement, so that the runtime
+/// library does not depend on CTGRAD_CREATE_GRAPH.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_gradient_sum(const std::shared_ptr<tensor_impl<T>>& a, const std::shared_ptr<tensor_impl<T>>& b) {
+    const std::size_t n = a->numel();
+    auto out = make_eager<T>(
+        "AddBackward0", a->shape, {a, b},
+        [&](std::span<T> o) {
+            for (std::size_t i = 0; i != n; ++i) o[i] = a->data()[i] + b->data()[i];
+        },
+        [n](std::span<const T> g, std::span<T* const> in) {
+            for (std::size_t k = 0; k != 2; ++k)
+                if (in[k])
+                    for (std::size_t i = 0; i != n; ++i) in[k][i] += g[i];
+        },
+        false);
+    return with_graph<T>(std::move(out), [](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{g, g};
+    });
+}
+
 #if CTGRAD_RUNTIME_DEFINITIONS
 
 template <class T>
@@ -265,7 +287,7 @@ std::vector<std::shared_ptr<tensor_impl<T>>> graph_backward(std::span<const std:
         return std::pair<std::size_t, bool>{at->second, fresh};
     };
     const auto sum_into = [](ptr& acc, const ptr& g) {
-        acc = acc ? basic_tensor<T>(basic_tensor<T>(acc) + basic_tensor<T>(g)).impl_ptr() : g;
+        acc = acc ? make_gradient_sum<T>(acc, g) : g;
     };
     // Every tensor a gradient flows into, with the number of edges into it.
     std::vector<std::size_t> stack;
@@ -301,7 +323,7 @@ std::vector<std::shared_ptr<tensor_impl<T>>> graph_backward(std::span<const std:
         if (capture || (t.grad_fn && !t.retains_grad)) return;
         const std::lock_guard<std::mutex> lock(t.grad_mutex);
         // PyTorch's AccumulateGrad with grad mode on: a clone first, then grad + new.
-        t.grad = t.grad ? basic_tensor<T>(basic_tensor<T>(t.grad) + basic_tensor<T>(it.grad)).impl_ptr() : make_clone<T>(it.grad);
+        t.grad = t.grad ? make_gradient_sum<T>(t.grad, it.grad) : make_clone<T>(it.grad);
     };
     std::vector<std::pair<std::uint64_t, std::size_t>> ready;
     for (std::size_t k = 0; k != items.size(); ++k) {

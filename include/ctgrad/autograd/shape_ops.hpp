@@ -850,6 +850,14 @@ template <class T>
 basic_tensor<T> basic_tensor<T>::mean(std::int64_t dim, bool keepdim) const {
     return basic_tensor(detail::make_dim_reduction<true, T>(checked_ptr(), dim, keepdim));
 }
+template <class T, class E, std::size_t L>
+basic_tensor<T> tensor_expr<T, E, L>::sum(std::int64_t dim, bool keepdim) const& {
+    return basic_tensor<T>(*this).sum(dim, keepdim);
+}
+template <class T, class E, std::size_t L>
+basic_tensor<T> tensor_expr<T, E, L>::mean(std::int64_t dim, bool keepdim) const& {
+    return basic_tensor<T>(*this).mean(dim, keepdim);
+}
 template <class T>
 basic_tensor<T> basic_tensor<T>::matmul(const basic_tensor& other) const {
     return basic_tensor(detail::make_matmul<T>(checked_ptr(), detail::impl_of(other)));

@@ -177,6 +177,10 @@ public:
     auto sum() &&;
     auto mean() &&;
     template <class P> auto pow(const P& p) &&;
+    /// sum / mean over one dimension (`x.pow(2).sum(1)`): the statement evaluated, then
+    /// reduced (SumBackward1, MeanBackward1).
+    basic_tensor<T> sum(std::int64_t dim, bool keepdim = false) const&;
+    basic_tensor<T> mean(std::int64_t dim, bool keepdim = false) const&;
 
     friend std::ostream& operator<<(std::ostream& os, const tensor_expr& e) {
         const std::vector<T> v = e.values();
