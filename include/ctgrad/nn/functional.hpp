@@ -258,6 +258,17 @@ auto log_softmax(const A& x, std::int64_t dim) {
 
 namespace detail {
 
+/// Which element of each row nll_loss reads, and how its gradient is scaled.
+struct nll_picks {
+    std::vector<std::size_t> cls;
+    std::vector<bool> used;
+    std::size_t count, n, classes;
+    reduction_kind red;
+    tensor_size input_shape, output_shape;
+};
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_nll_pick(const std::shared_ptr<tensor_impl<T>>& g, const nll_picks& p, bool scatter);
+
 /// nll_loss of log-probabilities x ([N, C], or [C] with a 0-dimensional target) and class
 /// indices: -x[i, target[i]], skipping ignore_index; "mean" divides by the number of targets
 /// not ignored (NaN when there is none, as PyTorch).
@@ -291,7 +302,7 @@ std::shared_ptr<tensor_impl<T>> make_nll_loss(const std::shared_ptr<tensor_impl<
         ++count;
     }
     const tensor_size out_shape = red == reduction_kind::none ? (batched ? tensor_size{n} : tensor_size{}) : tensor_size{};
-    return make_eager<T>(
+    auto out = make_eager<T>(
         "NllLossBackward0", out_shape, {x},
         [&](std::span<T> o) {
             const T* xv = x->data();
@@ -315,6 +326,46 @@ std::shared_ptr<tensor_impl<T>> make_nll_loss(const std::shared_ptr<tensor_impl<
             }
         },
         false);
+    const nll_picks picks{cls, used, count, n, classes, red, s, out_shape};
+    return ctgrad::detail::with_graph<T>(std::move(out), [picks](const std::shared_ptr<tensor_impl<T>>& g,
+                                                                 std::span<const ctgrad::detail::targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_nll_pick<T>(g, picks, true)};
+    });
+}
+
+/// create_graph: nll_loss's gradient as an operation of the output's gradient g (scatter =
+/// true: -g, or -g / count for the mean, at each target; zeros elsewhere) and its adjoint, the
+/// same picks gathered (scatter = false); each is the other's gradient.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_nll_pick(const std::shared_ptr<tensor_impl<T>>& g, const nll_picks& p, bool scatter) {
+    const auto scale = [&p](std::size_t i, const T* v) {
+        const T gi = p.red == reduction_kind::none ? v[i] : v[0];
+        return p.red == reduction_kind::mean ? -gi / static_cast<T>(p.count) : -gi;
+    };
+    auto out = make_eager<T>(
+        scatter ? "NllLossBackwardBackward0" : "NllLossBackward0", scatter ? p.input_shape : p.output_shape, {g},
+        [&](std::span<T> o) {
+            const T* v = g->data();
+            for (std::size_t i = 0; i != p.n; ++i) {
+                if (!p.used[i]) continue;
+                if (scatter) o[i * p.classes + p.cls[i]] = scale(i, v);
+                else if (p.red == reduction_kind::none) o[i] = -v[i * p.classes + p.cls[i]];
+                else o[0] -= v[i * p.classes + p.cls[i]] / (p.red == reduction_kind::mean ? static_cast<T>(p.count) : T(1));
+            }
+        },
+        [p, scatter](std::span<const T> gg, std::span<T* const> in) {
+            for (std::size_t i = 0; i != p.n; ++i) {
+                if (!p.used[i]) continue;
+                const T d = p.red == reduction_kind::mean ? T(1) / static_cast<T>(p.count) : T(1);
+                if (scatter) in[0][p.red == reduction_kind::none ? i : 0] += -gg[i * p.classes + p.cls[i]] * d;
+                else in[0][i * p.classes + p.cls[i]] += -(p.red == reduction_kind::none ? gg[i] : gg[0]) * d;
+            }
+        },
+        false);
+    return ctgrad::detail::with_graph<T>(std::move(out), [p, scatter](const std::shared_ptr<tensor_impl<T>>& gg,
+                                                                       std::span<const ctgrad::detail::targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_nll_pick<T>(gg, p, !scatter)};
+    });
 }
 
 }  // namespace detail
