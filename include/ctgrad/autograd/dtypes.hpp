@@ -600,7 +600,7 @@ auto where(const BoolTensor& condition, const A& a, const B& b) {
     std::vector<bool> c(s.numel());
     const auto cv = condition.values();
     for (std::size_t i = 0; i != c.size(); ++i) c[i] = cv[ic[i]] != 0;
-    return basic_tensor<T>(detail::make_eager<T>(
+    auto out = detail::make_eager<T>(
         "WhereBackward0", s, {ta, tb},
         [&](std::span<T> o) {
             for (std::size_t i = 0; i != o.size(); ++i) o[i] = c[i] ? ta->data()[ia[i]] : tb->data()[ib[i]];
@@ -612,7 +612,18 @@ auto where(const BoolTensor& condition, const A& a, const B& b) {
                 if (in[1]) in[1][ib[i]] += c[i] ? T(0) : g[i];
             }
         },
-        false));
+        false);
+    // create_graph: the gradient masked by the condition, summed back to each operand's shape
+    auto keep = std::make_shared<std::vector<bool>>(c);
+    auto other = std::make_shared<std::vector<bool>>(c);
+    other->flip();
+    out = detail::with_graph<T>(std::move(out), [keep, other](const std::shared_ptr<detail::tensor_impl<T>>& g,
+                                                              std::span<const detail::targ<T>> args) {
+        return std::vector<std::shared_ptr<detail::tensor_impl<T>>>{
+            detail::make_sum_to<T>(detail::make_masked<T>(g, keep), args[0].t->shape),
+            detail::make_sum_to<T>(detail::make_masked<T>(g, other), args[1].t->shape)};
+    });
+    return basic_tensor<T>(std::move(out));
 }
 
 /// torch.clamp(x, min, max) with tensor bounds, broadcast together (ClampBackward0): the
@@ -626,7 +637,7 @@ auto clamp(const X& x, const L& lo, const H& hi) {
     const tensor_size s = detail::broadcast_shapes(detail::broadcast_shapes(tx->shape, tl->shape), th->shape);
     auto ix = detail::broadcast_index(tx->shape, s), il = detail::broadcast_index(tl->shape, s),
          ih = detail::broadcast_index(th->shape, s);
-    return basic_tensor<T>(detail::make_eager<T>(
+    auto out = detail::make_eager<T>(
         "ClampBackward0", s, {tx, tl, th},
         [&](std::span<T> o) {
             for (std::size_t i = 0; i != o.size(); ++i) {
@@ -642,7 +653,25 @@ auto clamp(const X& x, const L& lo, const H& hi) {
                 if (in[2]) in[2][ih[i]] += v > h || h < l ? g[i] : T(0);
             }
         },
-        true));
+        true);
+    // create_graph: the gradient routed by the same conditions, summed back to each shape
+    out = detail::with_graph<T>(std::move(out), [ix, il, ih](const std::shared_ptr<detail::tensor_impl<T>>& g,
+                                                             std::span<const detail::targ<T>> args) {
+        const std::size_t n = ix.size();
+        auto mx = std::make_shared<std::vector<bool>>(n), ml = std::make_shared<std::vector<bool>>(n),
+             mh = std::make_shared<std::vector<bool>>(n);
+        for (std::size_t i = 0; i != n; ++i) {
+            const T v = args[0].t->data()[ix[i]], l = args[1].t->data()[il[i]], h = args[2].t->data()[ih[i]];
+            (*mx)[i] = v >= l && v <= h;
+            (*ml)[i] = v < l && l < h;
+            (*mh)[i] = v > h || h < l;
+        }
+        return std::vector<std::shared_ptr<detail::tensor_impl<T>>>{
+            detail::make_sum_to<T>(detail::make_masked<T>(g, mx), args[0].t->shape),
+            detail::make_sum_to<T>(detail::make_masked<T>(g, ml), args[1].t->shape),
+            detail::make_sum_to<T>(detail::make_masked<T>(g, mh), args[2].t->shape)};
+    });
+    return basic_tensor<T>(std::move(out));
 }
 
 // ---- indexing: t.index({...}) ------------------------------------------------------------

@@ -245,6 +245,55 @@ std::shared_ptr<tensor_impl<T>> make_expand(const std::shared_ptr<tensor_impl<T>
     });
 }
 
+/// t's elements picked by `map` (element i of the result is t's element map[i]), shape
+/// `shape` (gather), or g's elements added into zeros of shape `shape` at map (scatter, the
+/// gradient of the gather): each is the other's gradient, so both can be differentiated again.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_index_map(std::string name, const std::shared_ptr<tensor_impl<T>>& t,
+                                               std::shared_ptr<const std::vector<std::size_t>> map, const tensor_size& shape,
+                                               bool scatter) {
+    const tensor_size from = t->shape;
+    auto out = make_eager<T>(
+        name, shape, {t},
+        [&](std::span<T> o) {
+            const std::vector<std::size_t>& m = *map;
+            if (scatter)
+                for (std::size_t i = 0; i != m.size(); ++i) o[m[i]] += t->data()[i];
+            else
+                for (std::size_t i = 0; i != m.size(); ++i) o[i] = t->data()[m[i]];
+        },
+        [map, scatter](std::span<const T> g, std::span<T* const> in) {
+            const std::vector<std::size_t>& m = *map;
+            if (scatter)
+                for (std::size_t i = 0; i != m.size(); ++i) in[0][i] += g[m[i]];
+            else
+                for (std::size_t i = 0; i != m.size(); ++i) in[0][m[i]] += g[i];
+        },
+        false);
+    return with_graph<T>(std::move(out), [name, map, from, scatter](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{
+            make_index_map<T>(scatter ? name : name.substr(0, name.size() - 1) + "Backward0", g, map, from, !scatter)};
+    });
+}
+
+/// g where `mask` is `keep`, 0 elsewhere (a gradient routed by a condition); its gradient is
+/// the same mask.
+template <class T>
+std::shared_ptr<tensor_impl<T>> make_masked(const std::shared_ptr<tensor_impl<T>>& g, std::shared_ptr<const std::vector<bool>> mask) {
+    auto out = make_eager<T>(
+        "WhereBackward0", g->shape, {g},
+        [&](std::span<T> o) {
+            for (std::size_t i = 0; i != o.size(); ++i) o[i] = (*mask)[i] ? g->data()[i] : T(0);
+        },
+        [mask](std::span<const T> gg, std::span<T* const> in) {
+            for (std::size_t i = 0; i != gg.size(); ++i) in[0][i] += (*mask)[i] ? gg[i] : T(0);
+        },
+        false);
+    return with_graph<T>(std::move(out), [mask](const std::shared_ptr<tensor_impl<T>>& gg, std::span<const targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_masked<T>(gg, mask)};
+    });
+}
+
 /// Broadcasting inside a statement: a slot that holds neither one element nor the result's
 /// number of elements reads a copy of its tensor broadcast to the result's shape.
 template <class T, class Args>

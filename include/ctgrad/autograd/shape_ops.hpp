@@ -633,7 +633,7 @@ std::shared_ptr<tensor_impl<T>> make_gather(const std::shared_ptr<tensor_impl<T>
     for (std::size_t j = d + count; j < s.size(); ++j) dims[rank++] = s[j];
     if (rank > tensor_size::max_rank) throw error("ctgrad: tensors of rank 0 to 4 are supported; the index would give rank " + std::to_string(rank));
     const std::size_t k = positions.size();
-    return make_eager<T>(
+    auto out = make_eager<T>(
         "IndexBackward0", tensor_size(std::span<const std::size_t>(dims.data(), rank)), {t},
         [&](std::span<T> out) {
             for (std::size_t o = 0; o != outer; ++o)
@@ -647,6 +647,14 @@ std::shared_ptr<tensor_impl<T>> make_gather(const std::shared_ptr<tensor_impl<T>
                     for (std::size_t i = 0; i != inner; ++i) in[0][(o * extent + positions[j]) * inner + i] += g[(o * k + j) * inner + i];
         },
         false);
+    return with_graph<T>(std::move(out), [positions, outer, extent, inner, k, s](const std::shared_ptr<tensor_impl<T>>& g,
+                                                                                 std::span<const targ<T>>) {
+        auto map = std::make_shared<std::vector<std::size_t>>(outer * k * inner);
+        for (std::size_t o = 0; o != outer; ++o)
+            for (std::size_t j = 0; j != k; ++j)
+                for (std::size_t i = 0; i != inner; ++i) (*map)[(o * k + j) * inner + i] = (o * extent + positions[j]) * inner + i;
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_index_map<T>("IndexBackward0", g, std::move(map), s, true)};
+    });
 }
 
 /// amax (Max = true) or amin over dimension d: the gradient is shared evenly among the
@@ -709,7 +717,7 @@ std::shared_ptr<tensor_impl<T>> make_logsumexp(const std::shared_ptr<tensor_impl
         for (std::size_t k = 0; k != n; ++k) s += std::exp(x[(o * n + k) * inner + i] - m);
         return std::log(s) + m;
     };
-    return make_eager<T>(
+    auto out = make_eager<T>(
         "LogsumexpBackward0", reduced_shape(t->shape, d, keepdim), {t},
         [&](std::span<T> out) {
             for (std::size_t o = 0; o != outer; ++o)
@@ -727,6 +735,14 @@ std::shared_ptr<tensor_impl<T>> make_logsumexp(const std::shared_ptr<tensor_impl
                 }
         },
         true);
+    // create_graph: g exp(x - logsumexp(x)), the logsumexp computed again from the input
+    const tensor_size kept = reduced_shape(t->shape, d, true);
+    return with_graph<T>(std::move(out), [d, kept](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>> args) {
+        const basic_tensor<T> x(args[0].t);
+        const basic_tensor<T> r(make_logsumexp<T>(args[0].t, static_cast<std::int64_t>(d), true));
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{
+            basic_tensor<T>(basic_tensor<T>(as_shape<T>(g, kept)) * ctgrad::exp(x - r)).impl_ptr()};
+    });
 }
 
 /// A batch of products: a (b x m x k) times c (b x k x n), each with make_product's kernel.
