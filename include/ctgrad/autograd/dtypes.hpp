@@ -486,6 +486,14 @@ auto extremum_with_indices(const X& x, std::int64_t dim, bool keepdim) {
                 }
             },
             false);
+        // create_graph: g scattered to the indices (its gradient gathers them)
+        auto map = std::make_shared<std::vector<std::size_t>>(idx.size());
+        for (std::size_t j = 0; j != idx.size(); ++j)
+            (*map)[j] = (j / inner * n + static_cast<std::size_t>(idx[j])) * inner + j % inner;
+        out = with_graph<T>(std::move(out), [map, s](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
+            return std::vector<std::shared_ptr<tensor_impl<T>>>{
+                make_index_map<T>(Max ? "MaxBackward0Backward0" : "MinBackward0Backward0", g, map, s, true)};
+        });
         return extremum_result<basic_tensor<T>, Max>{basic_tensor<T>(std::move(out)), LongTensor(out_shape, std::move(idx))};
     }
 }
@@ -526,7 +534,7 @@ std::shared_ptr<tensor_impl<T>> make_full_extremum(const std::shared_ptr<tensor_
     std::vector<std::int64_t> idx;
     extremum_indices<Max, T>(std::span<const T>(t->data(), t->numel()), t->shape, 0, true, values, idx);
     const T m = values[0];
-    return make_eager<T>(
+    auto out = make_eager<T>(
         Max ? "MaxBackward1" : "MinBackward1", tensor_size{}, {t}, [&](std::span<T> o) { o[0] = m; },
         [t, m](std::span<const T> g, std::span<T* const> in) {
             const T* x = t->data();
@@ -537,6 +545,19 @@ std::shared_ptr<tensor_impl<T>> make_full_extremum(const std::shared_ptr<tensor_
             for (std::size_t i = 0; i != n; ++i) in[0][i] += x[i] == m || (x[i] != x[i] && m != m) ? share : T(0);
         },
         true);
+    // create_graph: g / count on the elements equal to the result
+    return with_graph<T>(std::move(out), [m](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>> args) {
+        const tensor_impl<T>& x = *args[0].t;
+        auto ties = std::make_shared<std::vector<bool>>(x.numel());
+        std::size_t count = 0;
+        for (std::size_t i = 0; i != x.numel(); ++i) {
+            const T v = x.data()[i];
+            (*ties)[i] = v == m || (v != v && m != m);
+            count += (*ties)[i] ? 1 : 0;
+        }
+        const auto share = basic_tensor<T>(basic_tensor<T>(g) / static_cast<T>(count)).impl_ptr();
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_masked<T>(make_expand<T>(share, x.shape, false), ties)};
+    });
 }
 
 /// A floating operand of where / clamp as a tensor: a number is a 0-dimensional constant.

@@ -665,7 +665,7 @@ std::shared_ptr<tensor_impl<T>> make_extremum(const std::shared_ptr<tensor_impl<
     const auto parts = split_at_dim(t->shape, d);
     const std::size_t outer = parts[0], n = parts[1], inner = parts[2];
     if (n == 0) throw index_error(std::string(Max ? "amax" : "amin") + "(): Expected reduction dim " + std::to_string(d) + " to have non-zero size.");
-    return make_eager<T>(
+    auto out = make_eager<T>(
         Max ? "AmaxBackward0" : "AminBackward0", reduced_shape(t->shape, d, keepdim), {t},
         [&](std::span<T> out) {
             const T* x = t->data();
@@ -699,6 +699,30 @@ std::shared_ptr<tensor_impl<T>> make_extremum(const std::shared_ptr<tensor_impl<
                 }
         },
         true);
+    // create_graph: g / count on the elements equal to the extremum of their row
+    const tensor_size kept = reduced_shape(t->shape, d, true);
+    return with_graph<T>(std::move(out), [outer, n, inner, kept](const std::shared_ptr<tensor_impl<T>>& g,
+                                                                 std::span<const targ<T>> args) {
+        const tensor_impl<T>& t = *args[0].t;
+        const T* x = t.data();
+        auto ties = std::make_shared<std::vector<bool>>(t.numel());
+        auto counts = new_impl<T>(kept);
+        for (std::size_t o = 0; o != outer; ++o)
+            for (std::size_t i = 0; i != inner; ++i) {
+                T m = x[o * n * inner + i];
+                for (std::size_t k = 1; k < n; ++k) {
+                    const T v = x[(o * n + k) * inner + i];
+                    if (Max ? v > m : v < m) m = v;
+                }
+                for (std::size_t k = 0; k != n; ++k) {
+                    const std::size_t at = (o * n + k) * inner + i;
+                    (*ties)[at] = x[at] == m;
+                    counts->data()[o * inner + i] += (*ties)[at] ? T(1) : T(0);
+                }
+            }
+        const auto share = basic_tensor<T>(basic_tensor<T>(as_shape<T>(g, kept)) / basic_tensor<T>(counts)).impl_ptr();
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_masked<T>(make_expand<T>(share, t.shape, false), ties)};
+    });
 }
 
 /// logsumexp over dimension d: m + log(sum(exp(x - m))), m the maximum; its gradient is

@@ -139,29 +139,56 @@ auto binary_cross_entropy(const A& input, const B& target, std::string_view redu
     for (std::size_t i = 0; i != p->numel(); ++i)
         if (!(p->data()[i] >= T(0) && p->data()[i] <= T(1)))
             throw error("all elements of input should be between 0 and 1");
-    return detail::tensor_of<A>(detail::make_loss<T>(
-        "BinaryCrossEntropyBackward0", p, detail::impl_of(target), detail::parse_reduction(reduction),
+    const auto red = detail::parse_reduction(reduction);
+    auto out = detail::make_loss<T>(
+        "BinaryCrossEntropyBackward0", p, detail::impl_of(target), red,
         [](T x, T y) {
             const T lx = std::max(std::log(x), T(-100));
             const T l1x = std::max(std::log1p(-x), T(-100));
             return (y - T(1)) * l1x - y * lx;
         },
         [](T x, T y) { return (x - y) / std::max((T(1) - x) * x, T(1e-12)); },
-        [](T x, T) { return std::max(std::log1p(-x), T(-100)) - std::max(std::log(x), T(-100)); }));
+        [](T x, T) { return std::max(std::log1p(-x), T(-100)) - std::max(std::log(x), T(-100)); });
+    // create_graph: (x - y) / max((1 - x) x, 1e-12) g and (clamped log(1 - x) - clamped log x) g
+    // (g / n for the mean) as statements
+    out = ctgrad::detail::with_graph<T>(std::move(out), [red](const std::shared_ptr<detail::tensor_impl<T>>& g,
+                                                              std::span<const ctgrad::detail::targ<T>> args) {
+        const basic_tensor<T> x(args[0].t), y(args[1].t);
+        basic_tensor<T> c(g);
+        if (red == detail::reduction_kind::mean) c = basic_tensor<T>(c / static_cast<T>(x.numel()));
+        std::vector<std::shared_ptr<detail::tensor_impl<T>>> grads(2);
+        if (args[0].grad) grads[0] = basic_tensor<T>((x - y) / ctgrad::clamp_min((1.0 - x) * x, 1e-12) * c).impl_ptr();
+        if (args[1].grad)
+            grads[1] = basic_tensor<T>((ctgrad::clamp_min(ctgrad::log1p(-x), -100.0) - ctgrad::clamp_min(ctgrad::log(x), -100.0)) * c).impl_ptr();
+        return grads;
+    });
+    return detail::tensor_of<A>(std::move(out));
 }
 
 /// F.binary_cross_entropy_with_logits(logits, target, reduction="mean"): stable for any logit.
 template <tensor_like A, tensor_like B>
 auto binary_cross_entropy_with_logits(const A& input, const B& target, std::string_view reduction = "mean") {
     using T = typename A::value_type;
-    return detail::tensor_of<A>(detail::make_loss<T>(
-        "BinaryCrossEntropyWithLogitsBackward0", detail::impl_of(input), detail::impl_of(target),
-        detail::parse_reduction(reduction),
+    const auto red = detail::parse_reduction(reduction);
+    auto out = detail::make_loss<T>(
+        "BinaryCrossEntropyWithLogitsBackward0", detail::impl_of(input), detail::impl_of(target), red,
         [](T x, T y) {
             const T m = std::max(-x, T(0));
             return (T(1) - y) * x + m + std::log(std::exp(-m) + std::exp(-x - m));
         },
-        [](T x, T y) { return T(1) / (T(1) + std::exp(-x)) - y; }, [](T x, T) { return -x; }));
+        [](T x, T y) { return T(1) / (T(1) + std::exp(-x)) - y; }, [](T x, T) { return -x; });
+    // create_graph: (sigmoid(x) - y) g and -x g (g / n for the mean) as statements
+    out = ctgrad::detail::with_graph<T>(std::move(out), [red](const std::shared_ptr<detail::tensor_impl<T>>& g,
+                                                              std::span<const ctgrad::detail::targ<T>> args) {
+        const basic_tensor<T> x(args[0].t), y(args[1].t);
+        basic_tensor<T> c(g);
+        if (red == detail::reduction_kind::mean) c = basic_tensor<T>(c / static_cast<T>(x.numel()));
+        std::vector<std::shared_ptr<detail::tensor_impl<T>>> grads(2);
+        if (args[0].grad) grads[0] = basic_tensor<T>((ctgrad::sigmoid(x) - y) * c).impl_ptr();
+        if (args[1].grad) grads[1] = basic_tensor<T>(-x * c).impl_ptr();
+        return grads;
+    });
+    return detail::tensor_of<A>(std::move(out));
 }
 
 /// F.linear(x, weight, bias): x @ weight.T + bias; for a matrix x with a bias, one
