@@ -274,6 +274,13 @@ std::vector<std::shared_ptr<tensor_impl<T>>> graph_backward(std::span<const std:
                                                            std::span<const tensor_impl<T>* const> targets, bool capture) {
     using ptr = std::shared_ptr<tensor_impl<T>>;
     const enable_grad on;
+    const struct capture_flag {
+        bool previous;
+        explicit capture_flag(bool c) : previous(graph_capture_active()) { graph_capture_active() = c; }
+        ~capture_flag() { graph_capture_active() = previous; }
+        capture_flag(const capture_flag&) = delete;
+        capture_flag& operator=(const capture_flag&) = delete;
+    } flag(capture);
     struct item {
         ptr t;
         ptr grad;

@@ -896,19 +896,63 @@ LongTensor basic_tensor<T>::argmax() const { return ctgrad::argmax(*this); }
 template <class T>
 LongTensor basic_tensor<T>::argmax(std::int64_t dim, bool keepdim) const { return ctgrad::argmax(*this, dim, keepdim); }
 
+namespace detail {
+
+/// The grad_fn of a tensor converted between float and double (ToCopyBackward0). Each dtype
+/// has its own backward engine: this node's backward converts the gradient and runs a
+/// backward pass of the source's dtype from the source (keeping that graph, which other
+/// conversions of the same source may still need). autograd::grad, which asks for tensors of
+/// one dtype and adds into no .grad, does not follow it.
+template <class To, class From>
+struct dtype_bridge final : node<To> {
+    explicit dtype_bridge(std::shared_ptr<tensor_impl<From>> s) : src(std::move(s)), version(*src->version) {}
+    std::shared_ptr<tensor_impl<From>> src;
+    std::uint64_t version;
+
+    [[nodiscard]] std::string name() const override { return "ToCopyBackward0"; }
+    [[nodiscard]] ctgrad::grad_fn describe() const override {
+        return {"ToCopyBackward0", this->id(),
+                std::vector<grad_fn::edge>{{describe_tensor<From>(targ<From>{src, From(0), version, true}), 0}}};
+    }
+    [[nodiscard]] std::span<const targ<To>> inputs() const override { return {}; }
+    void take_inputs(std::vector<std::shared_ptr<tensor_impl<To>>>&) override {}
+    void apply(const To* g, std::size_t stride, engine<To>& eng, bool) override {
+        if (eng.capturing()) return;
+        auto gf = new_impl<From>(src->shape);
+        for (std::size_t i = 0, n = src->numel(); i != n; ++i) gf->data()[i] = static_cast<From>(g[i * stride]);
+        basic_tensor<From>(src).backward(basic_tensor<From>(std::move(gf)), true);
+    }
+    void apply_graph(const std::shared_ptr<tensor_impl<To>>& g, std::vector<std::shared_ptr<tensor_impl<To>>>& out) override {
+        out.clear();
+        if (graph_capture_active()) return;
+        const std::array<std::shared_ptr<tensor_impl<From>>, 1> roots{src};
+        const std::array<std::shared_ptr<tensor_impl<From>>, 1> seeds{convert_dtype<From>(basic_tensor<To>(g)).impl_ptr()};
+        graph_backward<From>(roots, seeds, {}, false);
+    }
+};
+
+/// t as dtype U; when t requires grad, the result's grad_fn is ToCopyBackward0.
+template <class U, class T>
+basic_tensor<U> convert_dtype(const basic_tensor<T>& t) {
+    auto out = new_impl<U>(t.shape());
+    const auto v = t.values();
+    for (std::size_t i = 0; i != v.size(); ++i) out->data()[i] = static_cast<U>(v[i]);
+    if (t.requires_grad() && is_grad_enabled()) {
+        out->requires_grad = true;
+        out->grad_fn = std::make_shared<dtype_bridge<U, T>>(t.checked_ptr());
+    }
+    return basic_tensor<U>(std::move(out));
+}
+
+}  // namespace detail
+
 template <class T>
 template <class U>
 auto basic_tensor<T>::to() const {
     if constexpr (std::is_same_v<U, T>) {
         return *this;
     } else if constexpr (std::is_floating_point_v<U>) {
-        if (requires_grad() && is_grad_enabled())
-            throw error("ctgrad: to() between float and double of a tensor that requires grad is not supported; "
-                        "build the tensor in the dtype it is used in");
-        auto t = detail::new_impl<U>(shape());
-        const auto v = values();
-        for (std::size_t i = 0; i != v.size(); ++i) t->data()[i] = static_cast<U>(v[i]);
-        return basic_tensor<U>(std::move(t));
+        return detail::convert_dtype<U>(*this);
     } else {
         static_assert(std::is_same_v<U, std::int64_t> || std::is_same_v<U, bool>,
                       "ctgrad: to<U>() converts to float, double, std::int64_t or bool");

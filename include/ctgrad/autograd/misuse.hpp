@@ -1,11 +1,12 @@
 // Mistakes with tensors, caught at compile time with one sentence each.
 //
 // Each mistake selects an overload of its own, whose static_assert is the only error: an
-// operation between a Tensor and something that is neither a Tensor nor a number, tensors of
-// different dtypes, a statement of more than 64 operands. The overloads for the last two are
-// more constrained than the operators of autograd/tensor.hpp (their constraints include
-// `detail::tensor_operands`), so they win exactly when the mistake is made. After the
-// sentence they return an operand, so that the code around the mistake still compiles.
+// operation between a Tensor and something that is neither a Tensor nor a number, a statement
+// of more than 64 operands. The overload for the last is more constrained than the operators
+// of autograd/tensor.hpp (its constraints include `detail::tensor_operands`), so it wins
+// exactly when the mistake is made. After the sentence it returns an operand, so that the code
+// around the mistake still compiles. Tensors of different dtypes (float32 with float64) select
+// overloads of the same kind that promote the float32 operand.
 #ifndef CTGRAD_AUTOGRAD_MISUSE_HPP
 #define CTGRAD_AUTOGRAD_MISUSE_HPP
 
@@ -73,11 +74,7 @@ auto reject_foreign(const A& a, const B& b) {
                   "ctgrad: a Tensor combines with Tensors and numbers; make the other operand a Tensor with ctgrad::tensor(...)");
     return tensor_side(a, b);
 }
-template <class A, class B>
-auto reject_mixed_dtypes(const A& a, const B&) {
-    static_assert(same_dtype<A, B>, "ctgrad: both tensors of an operation must have the same dtype (float or double)");
-    return a;
-}
+
 template <std::size_t Operands, class A, class B>
 auto reject_too_many_operands(const A& a, const B& b) {
     static_assert(at_most_64_operands<Operands>,
@@ -109,16 +106,20 @@ auto operator/(const A& a, const B& b) { return detail::reject_foreign(a, b); }
 template <class A, class B> requires detail::tensor_and_foreign<A, B>
 auto pow(const A& a, const B& b) { return detail::reject_foreign(a, b); }
 
+// float32 with float64: the float32 operand is converted (ToCopyBackward0, its gradient
+// converted back) and the operation is a float64 statement, as torch.result_type gives for two
+// tensors of which one has dimensions (PyTorch keeps float32 when the float64 one is
+// 0-dimensional and the other is not; here the dtype is part of the type: float64).
 template <class A, class B> requires detail::tensor_operands<A, B> && detail::mixed_dtypes<A, B>
-auto operator+(const A& a, const B& b) { return detail::reject_mixed_dtypes(a, b); }
+auto operator+(const A& a, const B& b) { return detail::as_double(a) + detail::as_double(b); }
 template <class A, class B> requires detail::tensor_operands<A, B> && detail::mixed_dtypes<A, B>
-auto operator-(const A& a, const B& b) { return detail::reject_mixed_dtypes(a, b); }
+auto operator-(const A& a, const B& b) { return detail::as_double(a) - detail::as_double(b); }
 template <class A, class B> requires detail::tensor_operands<A, B> && detail::mixed_dtypes<A, B>
-auto operator*(const A& a, const B& b) { return detail::reject_mixed_dtypes(a, b); }
+auto operator*(const A& a, const B& b) { return detail::as_double(a) * detail::as_double(b); }
 template <class A, class B> requires detail::tensor_operands<A, B> && detail::mixed_dtypes<A, B>
-auto operator/(const A& a, const B& b) { return detail::reject_mixed_dtypes(a, b); }
+auto operator/(const A& a, const B& b) { return detail::as_double(a) / detail::as_double(b); }
 template <class A, class B> requires detail::tensor_operands<A, B> && detail::mixed_dtypes<A, B>
-auto pow(const A& a, const B& b) { return detail::reject_mixed_dtypes(a, b); }
+auto pow(const A& a, const B& b) { return pow(detail::as_double(a), detail::as_double(b)); }
 
 template <class A, class B> requires detail::tensor_operands<A, B> && detail::too_many_operands<A, B>
 auto operator+(const A& a, const B& b) { return detail::reject_too_many_operands<detail::statement_operands<A, B>::value>(a, b); }

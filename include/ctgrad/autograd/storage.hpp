@@ -123,6 +123,12 @@ protected:
 
 [[noreturn]] CTGRAD_RUNTIME_INLINE void throw_second_backward();
 
+/// Set while a create_graph pass of autograd::grad runs on this thread (it adds into no .grad).
+inline bool& graph_capture_active() {
+    thread_local bool active = false;
+    return active;
+}
+
 /// The backward pass of create_graph=True from `roots` seeded with `seeds`
 /// (autograd/create_graph.hpp): leaves' .grad take the gradients (capture = false), or the
 /// gradients of `targets` are returned and no .grad changes (capture = true, autograd::grad).
@@ -192,6 +198,8 @@ public:
         capturing_ = true;
     }
     [[nodiscard]] std::vector<T>& captured(std::size_t k) { return captured_[k].second; }
+    /// Whether this pass is torch.autograd.grad's (it adds into no .grad).
+    [[nodiscard]] bool capturing() const { return capturing_; }
 
     /// Anomaly mode: throws PyTorch's error when node `name` left a NaN in the gradient of one
     /// of its tensor inputs (its k-th output, counting the tensor inputs).

@@ -367,6 +367,18 @@ template <class A, class B>
 inline constexpr bool operands_share_dtype = !(tensor_like<A> && tensor_like<B>) ||
                                    std::is_same_v<typename scalar_of<A>::type, typename scalar_of<B>::type>;
 
+/// A float64 operand as it is; a float32 tensor or statement converted to float64
+/// (ToCopyBackward0, its gradient converted back): float32 with float64 is float64.
+template <class U, class T>
+basic_tensor<U> convert_dtype(const basic_tensor<T>& t);  // autograd/dtypes.hpp
+
+template <class X>
+std::conditional_t<!tensor_like<X> || std::is_same_v<typename scalar_of<X>::type, double>, X, basic_tensor<double>>
+as_double(const X& x) {
+    if constexpr (!tensor_like<X> || CTGRAD_IS_SAME(typename scalar_of<X>::type, double)) return x;
+    else return convert_dtype<double>(basic_tensor<float>(x));
+}
+
 template <class Op, class A0, class B0>
 auto make_binary(A0&& a, B0&& b) {
     using A = std::remove_cvref_t<A0>;
@@ -374,8 +386,7 @@ auto make_binary(A0&& a, B0&& b) {
     if constexpr (CTGRAD_IS_SAME(Op, div_op) && std::is_arithmetic<A>::value) {
         return make_binary<mul_op>(make_unary_statement<reciprocal_op>(static_cast<B0&&>(b)), a);  // PyTorch's rdiv
     } else if constexpr (!operands_share_dtype<A, B>) {
-        static_assert(operands_share_dtype<A, B>, "ctgrad: both tensors of an operation must have the same dtype (float or double)");
-        return operand<typename scalar_of<A>::type, false>(static_cast<A0&&>(a));  // no further errors
+        return make_binary<Op>(as_double(a), as_double(b));
     } else {
         using T = tensor_scalar_t<A, B>;
         constexpr bool a_number = std::is_arithmetic<A>::value;
