@@ -2764,6 +2764,28 @@ void dtype_index_edge_cases() {
     show_errors_of([] { (void)ctgrad::matmul(ctgrad::ones({4}), ctgrad::ones({2, 5, 6})); });
 }
 
+
+void float_with_double() {
+    Tensor x = ctgrad::tensor({1.5, -2.25}, {.requires_grad = true});
+    ctgrad::DoubleTensor y = ctgrad::tensor<double>({0.1, 3.0}, {.requires_grad = true});
+    ctgrad::DoubleTensor z = x * y + ctgrad::exp(x) / y;
+    print(z, fn_name(z.grad_fn()));
+    z.sum().backward();
+    print(x.grad(), y.grad());
+    ctgrad::DoubleTensor w = x.to<double>();
+    print(w, next_fns(w.grad_fn()));
+}
+
+void create_graph_through_eager_ops() {
+    // views, products and reductions over a dimension record their backward without CTGRAD_CREATE_GRAPH
+    Tensor x = ctgrad::tensor({1.0, 2.0, 3.0, 4.0}, {.requires_grad = true});
+    Tensor w = ctgrad::tensor({{1.0, -1.0}, {0.5, 2.0}}, {.requires_grad = true});
+    Tensor y = x.view({2, 2}).matmul(w).sum(1).sum(0);
+    const auto g = ctgrad::autograd::grad(y, {x}, {.create_graph = true});
+    print(g[0], g[0].requires_grad());
+    print(ctgrad::autograd::grad(g[0].sum(0), {w})[0]);
+}
+
 #define CTGRAD_SCENARIO(fn) scenario{#fn, fn}
 const scenario scenarios[] = {
     CTGRAD_SCENARIO(grad_add),
@@ -2954,6 +2976,8 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(hook_remove),
     CTGRAD_SCENARIO(print_sep_end),
     CTGRAD_SCENARIO(dtype_index_edge_cases),
+    CTGRAD_SCENARIO(float_with_double),
+    CTGRAD_SCENARIO(create_graph_through_eager_ops),
 };
 #undef CTGRAD_SCENARIO
 

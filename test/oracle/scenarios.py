@@ -2832,6 +2832,29 @@ def dtype_index_edge_cases():
             show_error(e)
 
 
+@scenario
+def float_with_double():
+    x = torch.tensor([1.5, -2.25], requires_grad=True)
+    y = torch.tensor([0.1, 3.0], dtype=torch.float64, requires_grad=True)
+    z = x * y + torch.exp(x) / y
+    print(z, fn_name(z))
+    z.sum().backward()
+    print(x.grad, y.grad)
+    w = x.double()
+    print(w, next_fns(w))
+
+
+@scenario
+def create_graph_through_eager_ops():
+    # views, products and reductions over a dimension record their backward without CTGRAD_CREATE_GRAPH
+    x = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    w = torch.tensor([[1.0, -1.0], [0.5, 2.0]], requires_grad=True)
+    y = x.view(2, 2).matmul(w).sum(1).sum(0)
+    g = torch.autograd.grad(y, [x], create_graph=True)
+    print(g[0], g[0].requires_grad)
+    print(torch.autograd.grad(g[0].sum(0), [w])[0])
+
+
 
 def main(argv):
     args = argv[1:]

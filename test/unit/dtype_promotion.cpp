@@ -51,13 +51,4 @@ BOOST_AUTO_TEST_CASE(to_keeps_the_graph) {
     check_values(x.grad(), {3.0, -4.5}, 1e-6);
 }
 
-BOOST_AUTO_TEST_CASE(matmul_of_float_and_double) {
-    ctgrad::Tensor a = ctgrad::tensor({{1., 2.}, {3., 4.}}, {.requires_grad = true});
-    ctgrad::DoubleTensor b = ctgrad::tensor<double>({{0.5}, {-1.}});
-    const ctgrad::DoubleTensor p = ctgrad::matmul(a, b);
-    check_values(p, {-1.5, -2.5}, 1e-12);
-    ctgrad::sum(p).backward();
-    check_values(a.grad(), {0.5, -1., 0.5, -1.}, 1e-6);
-}
-
 BOOST_AUTO_TEST_SUITE_END()

@@ -198,7 +198,8 @@ std::shared_ptr<tensor_impl<T>> make_view(std::string name, const std::shared_pt
         false);
     const tensor_size from = t->shape;
     return with_graph<T>(std::move(out), [from](const std::shared_ptr<tensor_impl<T>>& g, std::span<const targ<T>>) {
-        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_view<T>("ViewBackward0", g, from)};
+        // PyTorch's backward of a view reshapes the gradient: ReshapeAliasBackward0
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_view<T>("ReshapeAliasBackward0", g, from)};
     });
 }
 

@@ -1012,19 +1012,27 @@ detail::tensor_of<A> logsumexp(const A& a, std::int64_t dim, bool keepdim = fals
 
 /// torch.matmul(a, b): dot (1-D, 1-D), mv (2-D, 1-D), a row times a matrix, mm (2-D, 2-D).
 template <class A, class B> requires detail::two_tensors<A, B>
-auto matmul(const A& a, const B& b) {
-    if constexpr (!std::is_same_v<typename A::value_type, typename B::value_type>)  // float32 with float64: float64
-        return matmul(detail::as_double(a), detail::as_double(b));
-    else
+detail::tensor_of<A> matmul(const A& a, const B& b) {
+    if constexpr (!std::is_same_v<typename A::value_type, typename B::value_type>) {
+        static_assert(std::is_same_v<typename A::value_type, typename B::value_type>,
+                      "ctgrad: both tensors of a matrix product must have the same dtype (float or double), as in "
+                      "PyTorch (expected scalar type Float but found Double)");
+        return detail::tensor_of<A>();
+    } else {
         return detail::tensor_of<A>(detail::make_matmul(detail::impl_of(a), detail::impl_of(b)));
+    }
 }
 /// torch.mm(a, b): two matrices.
 template <class A, class B> requires detail::two_tensors<A, B>
-auto mm(const A& a, const B& b) {
-    if constexpr (!std::is_same_v<typename A::value_type, typename B::value_type>)  // float32 with float64: float64
-        return mm(detail::as_double(a), detail::as_double(b));
-    else
+detail::tensor_of<A> mm(const A& a, const B& b) {
+    if constexpr (!std::is_same_v<typename A::value_type, typename B::value_type>) {
+        static_assert(std::is_same_v<typename A::value_type, typename B::value_type>,
+                      "ctgrad: both tensors of a matrix product must have the same dtype (float or double), as in "
+                      "PyTorch (expected scalar type Float but found Double)");
+        return detail::tensor_of<A>();
+    } else {
         return detail::tensor_of<A>(detail::make_mm(detail::impl_of(a), detail::impl_of(b)));
+    }
 }
 /// torch.sum(t, dim, keepdim) and torch.mean(t, dim, keepdim).
 template <tensor_like A>
