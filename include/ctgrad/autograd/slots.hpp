@@ -5,10 +5,13 @@
 
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/core/reductions.hpp>
+#include <ctgrad/eval/simd.hpp>
 
+#include <array>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace ctgrad {
 
@@ -53,12 +56,27 @@ template <class Op, class A> inline constexpr std::size_t slot_count<unary<Op, A
 template <class Op, class L, class R>
 inline constexpr std::size_t slot_count<binary<Op, L, R>> = slot_count<L> + slot_count<R>;
 
-/// uses_slot<E>::value<K>: whether slot K occurs in E.
-template <class E>
-struct uses_slot {
-    template <std::size_t K>
-    static constexpr bool value = depends_on<E, tslot<K>>;
-};
+/// Where a statement's backward puts the adjoint of a slot: nowhere; into its gradient
+/// element by element; or, for a slot of one element read by every element, summed in
+/// PyTorch's order (the loop returns those sums).
+enum class sink_kind : unsigned char { none, each, summed };
+
+/// The adjoints r[1 + K] of element(s) i of a statement (or of a reduction's body) E: added
+/// into the gradients of the slots taken element by element, returned for the summed ones (+0
+/// for the others, masked without a branch). A function template named with E, not a generic
+/// lambda of the backward given E as a tag argument (`uses_slot<Body>{}`): from inside the
+/// loop's lambda, g++ 12 instantiated that call with the Body of another statement of the
+/// translation unit, so that a gradient was lost (tested by unit/statement_instantiation_order.cpp).
+template <class E, class T, std::size_t L, class R, std::size_t... K>
+CTGRAD_ALWAYS_INLINE auto accumulate_adjoints(std::index_sequence<K...>, const std::array<T*, L>& sinks,
+                                              const std::array<sink_kind, L>& kinds, std::size_t i, const R& r) {
+    using P = std::remove_cvref_t<decltype(r[0])>;
+    ((depends_on<E, tslot<K>> && kinds[K] == sink_kind::each
+          ? store_lanes(sinks[K] + i, load_as<P>(sinks[K] + i) + r[1 + K])
+          : void()),
+     ...);
+    return std::array<P, L>{(depends_on<E, tslot<K>> ? keep_if(r[1 + K], kinds[K] == sink_kind::summed) : P(T(0)))...};
+}
 
 /// Whether backward reads no value (sums and differences only, the op tags' `linear`): such a
 /// statement keeps nothing that a second backward could miss.

@@ -244,25 +244,16 @@ private:
         // Where each slot's adjoints go, decided once: nowhere; into its gradient element by
         // element; or, for a slot of one element read by every element, summed in PyTorch's
         // order (the loop returns those sums).
-        enum sink_kind : unsigned char { none, each, summed };
+        using detail::sink_kind;
         std::array<sink_kind, L> kinds{};
-        for (std::size_t k = 0; k != L; ++k) kinds[k] = !sinks[k] ? none : ops[k].is_number() ? summed : each;
+        for (std::size_t k = 0; k != L; ++k)
+            kinds[k] = !sinks[k] ? sink_kind::none : ops[k].is_number() ? sink_kind::summed : sink_kind::each;
         // The adjoints of summed slots are returned (the others' as +0, masked without a branch);
         // those of slots taken element by element are added into their gradients.
-        const auto accumulate = [&](std::size_t i, const auto& r, auto uses) {
-            using P = std::remove_cvref_t<decltype(r[0])>;
-            return [&]<std::size_t... K>(std::index_sequence<K...>) {
-                ((decltype(uses)::template value<K> && kinds[K] == each
-                      ? detail::store_lanes(sinks[K] + i, detail::load_as<P>(sinks[K] + i) + r[1 + K])
-                      : void()),
-                 ...);
-                return std::array<P, L>{(decltype(uses)::template value<K> ? detail::keep_if(r[1 + K], kinds[K] == summed) : P(T(0)))...};
-            }(std::make_index_sequence<L>{});
-        };
         const auto add_broadcast = [&](const std::array<T, L>& total) {
             if (domain == 0) return;
             for (std::size_t k = 0; k != L; ++k)
-                if (kinds[k] == summed) sinks[k][0] += total[k];
+                if (kinds[k] == sink_kind::summed) sinks[k][0] += total[k];
         };
         return [&]<std::size_t... K>(std::index_sequence<K...>) {
             if constexpr (!reduced) {
@@ -275,7 +266,7 @@ private:
                     if constexpr (!detail::is_pack<P>) {
                         if (i == 0) first = r[0];  // the value item() gives for one element
                     }
-                    return accumulate(i, r, detail::uses_slot<E>{});
+                    return detail::accumulate_adjoints<E, T, L>(std::make_index_sequence<L>{}, sinks, kinds, i, r);
                 }));
                 return first;
             } else if constexpr (detail::is_reduction<E>) {
@@ -289,7 +280,7 @@ private:
                     using P = detail::lanes_of<T, decltype(width)::value>;
                     const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::at_element<P>(map, i),
                                                                                    bstate, P(coef));
-                    const std::array<P, L> b = accumulate(i, r, detail::uses_slot<Body>{});
+                    const std::array<P, L> b = detail::accumulate_adjoints<Body, T, L>(std::make_index_sequence<L>{}, sinks, kinds, i, r);
                     return std::array<P, L + 1>{r[0], b[K]...};
                 });
                 add_broadcast(std::array<T, L>{total[1 + K]...});
@@ -310,7 +301,7 @@ private:
                     using P = detail::lanes_of<T, decltype(width)::value>;
                     const auto r = detail::dag_value_and_grad<detail::tslot<K>...>(Body{}, detail::at_element<P>(map, i),
                                                                                    bstate, P(coef));
-                    return accumulate(i, r, detail::uses_slot<Body>{});
+                    return detail::accumulate_adjoints<Body, T, L>(std::make_index_sequence<L>{}, sinks, kinds, i, r);
                 }));
                 return outer[0];
             }
