@@ -152,6 +152,29 @@ BOOST_AUTO_TEST_CASE(double_backprop_through_cross_entropy) {
     check_values(g[0], {-0.0400F, -0.1496F, 0.1896F, 0.0921F, 0.0508F, -0.1429F, -0.2926F, 0.0826F, 0.2100F}, 1e-4F);
 }
 
+BOOST_AUTO_TEST_CASE(double_backprop_through_weighted_and_smoothed_cross_entropy) {
+    // the squared input gradient differentiated again (values from PyTorch 1.13); a row whose
+    // target is ignore_index has no second derivative
+    Tensor x = ctgrad::tensor({{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}, {-2.0, 1.0, 0.0}, {0.1, 0.2, 0.3}},
+                              {.requires_grad = true});
+    const auto t = ctgrad::tensor<std::int64_t>({0, 2, 1, -100});
+    const Tensor w = ctgrad::tensor({1.0, 2.0, 0.5});
+    const Tensor p = ctgrad::tensor({{0.2, 0.3, 0.5}, {1.0, 0.0, 0.0}, {0.1, 0.1, 0.8}, {0.3, 0.3, 0.4}});
+    const auto second = [&](const Tensor& loss) {
+        const Tensor g = autograd::grad(loss, {x}, {.create_graph = true})[0];
+        return autograd::grad(ctgrad::sum(g * g), {x})[0];
+    };
+    check_values(second(F::cross_entropy(x, t, w)),
+                 {-0.037171F, -0.002778F, 0.039949F, 0.006742F, -0.002375F, -0.004367F, 0.003999F, -0.071573F,
+                  0.067574F, 0.F, 0.F, 0.F});
+    check_values(second(F::cross_entropy(x, t, {.weight = w, .label_smoothing = 0.2})),
+                 {-0.034697F, -0.003832F, 0.038529F, 0.010336F, -0.005367F, -0.004969F, 0.002034F, -0.0516F,
+                  0.049566F, 0.F, 0.F, 0.F});
+    check_values(second(F::cross_entropy(x, p, {.weight = w, .label_smoothing = 0.1})),
+                 {-0.010834F, -0.005209F, 0.016043F, -0.008313F, 0.006656F, 0.001657F, -0.000799F, 0.008781F,
+                  -0.007982F, 0.000954F, -0.011278F, 0.010324F});
+}
+
 BOOST_AUTO_TEST_CASE(where_logsumexp_and_index_with_a_long_tensor) {
     // values from PyTorch 1.13
     Tensor x = ctgrad::tensor({{0.2, -0.7, 1.1}, {1.5, -0.3, 0.4}}, {.requires_grad = true});

@@ -2637,6 +2637,64 @@ void cross_entropy_errors() {
     show_errors_of([&] { (void)F::nll_loss(x, longs({0, 1}), "avg"); });
 }
 
+void cross_entropy_class_weights() {
+    Tensor x = ctgrad::tensor({{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}, {-2.0, 1.0, 0.0}, {0.1, 0.2, 0.3}},
+                              {.requires_grad = true});
+    LongTensor t = longs({0, 2, 1, -100});
+    Tensor w = ctgrad::tensor({1.0, 2.0, 0.5});
+    Tensor loss = F::cross_entropy(x, t, w);
+    print(loss, next_fns(loss.grad_fn()));
+    loss.backward();
+    print(x.grad());
+    print(F::cross_entropy(x, t, w, "sum"), F::cross_entropy(x, t, w, "none"));
+    print(F::nll_loss(x, longs({2, 2, 0, 1}), w), F::nll_loss(x, longs({0, 2, 1, 1}), w, "none", 2));
+    print(F::nll_loss(x, longs({-100, -100, -100, -100}), w), F::cross_entropy(x, longs({1, 1, 1, 1}), ctgrad::zeros({3})));
+    print(F::cross_entropy(ctgrad::tensor({1.0, 2.0, 0.5}), longs(2), w));
+    show_errors_of([&] { (void)F::cross_entropy(x, t, ctgrad::ones({2})); });
+    show_errors_of([&] { (void)F::nll_loss(x, t, ctgrad::ones({1, 3})); });
+    show_errors_of([&] { (void)F::nll_loss(x, t, ctgrad::ones({3}, {.requires_grad = true})); });
+}
+
+void cross_entropy_label_smoothing() {
+    Tensor x = ctgrad::tensor({{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}, {-2.0, 1.0, 0.0}, {0.1, 0.2, 0.3}},
+                              {.requires_grad = true});
+    LongTensor t = longs({0, 2, 1, -100});
+    Tensor w = ctgrad::tensor({1.0, 2.0, 0.5});
+    Tensor loss = F::cross_entropy(x, t, {.label_smoothing = 0.1});
+    print(loss, next_fns(loss.grad_fn()));
+    loss.backward();
+    print(x.grad());
+    x.set_grad(Tensor());
+    Tensor weighted = F::cross_entropy(x, t, {.weight = w, .label_smoothing = 0.2});
+    weighted.backward();
+    print(weighted, x.grad());
+    print(F::cross_entropy(x, t, {.reduction = "sum", .label_smoothing = 0.3}),
+          F::cross_entropy(x, longs({0, 2, 1, 1}), {.weight = w, .reduction = "none", .ignore_index = 1, .label_smoothing = 0.5}));
+    print(F::cross_entropy(x, t, w, "mean", -100, 1.0), F::cross_entropy(x, t, {.label_smoothing = -0.5}));
+    print(F::cross_entropy(ctgrad::tensor({1.0, 2.0, 0.5}), longs(1), {.weight = w, .label_smoothing = 0.1}));
+    show_errors_of([&] { (void)F::cross_entropy(x, t, {.label_smoothing = 1.5}); });
+}
+
+void cross_entropy_probabilities() {
+    Tensor x = ctgrad::tensor({{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}, {-2.0, 1.0, 0.0}, {0.1, 0.2, 0.3}},
+                              {.requires_grad = true});
+    Tensor p = ctgrad::tensor({{0.2, 0.3, 0.5}, {1.0, 0.0, 0.0}, {0.1, 0.1, 0.8}, {0.3, 0.3, 0.4}});
+    Tensor w = ctgrad::tensor({1.0, 2.0, 0.5});
+    Tensor loss = F::cross_entropy(x, p);
+    print(loss, next_fns(loss.grad_fn()));
+    loss.backward();
+    print(x.grad());
+    x.set_grad(Tensor());
+    Tensor smoothed = F::cross_entropy(x, p, {.weight = w, .label_smoothing = 0.1});
+    smoothed.backward();
+    print(smoothed, x.grad());
+    print(F::cross_entropy(x, p, {.reduction = "sum"}), F::cross_entropy(x, p, {.weight = w, .reduction = "none"}));
+    print(F::cross_entropy(ctgrad::tensor({1.0, 2.0, 0.5}), ctgrad::tensor({0.0, 0.5, 0.5})));
+    show_errors_of([&] { (void)F::cross_entropy(x, p, {.ignore_index = 1}); });
+    show_errors_of([&] { (void)F::cross_entropy(x, ctgrad::tensor({1.0, 2.0, 0.0, 1.0})); });
+    show_errors_of([&] { (void)F::cross_entropy(x, ctgrad::ones({4, 2})); });
+}
+
 void classification_accuracy() {
     Tensor logits = ctgrad::tensor({{0.2, 1.5}, {2.0, -1.0}, {0.3, 0.1}, {-0.5, 0.5}});
     LongTensor labels = longs({1, 0, 1, 1});
@@ -2968,6 +3026,9 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(cross_entropy_loss),
     CTGRAD_SCENARIO(nll_loss_grad),
     CTGRAD_SCENARIO(cross_entropy_errors),
+    CTGRAD_SCENARIO(cross_entropy_class_weights),
+    CTGRAD_SCENARIO(cross_entropy_label_smoothing),
+    CTGRAD_SCENARIO(cross_entropy_probabilities),
     CTGRAD_SCENARIO(classification_accuracy),
     CTGRAD_SCENARIO(index_slices),
     CTGRAD_SCENARIO(index_tensors),

@@ -38,6 +38,14 @@ def show_error(e):
     print(f"{type(e).__name__}:", lines[0] if lines else "")
 
 
+def show_errors_of(f):
+    """Runs f and prints its error, as show_errors_of in scenarios.cpp."""
+    try:
+        f()
+    except (RuntimeError, ValueError, IndexError) as e:
+        show_error(e)
+
+
 def fn_name(t):
     """grad_fn name of t, or None for a leaf / a tensor outside the graph."""
     return t.grad_fn.name() if t.grad_fn is not None else None
@@ -2709,6 +2717,65 @@ def cross_entropy_errors():
             f()
         except (RuntimeError, ValueError, IndexError) as e:
             show_error(e)
+
+
+@scenario
+def cross_entropy_class_weights():
+    x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-2.0, 1.0, 0.0], [0.1, 0.2, 0.3]], requires_grad=True)
+    t = torch.tensor([0, 2, 1, -100])
+    w = torch.tensor([1.0, 2.0, 0.5])
+    loss = F.cross_entropy(x, t, w)
+    print(loss, next_fns(loss))
+    loss.backward()
+    print(x.grad)
+    print(F.cross_entropy(x, t, w, reduction="sum"), F.cross_entropy(x, t, w, reduction="none"))
+    print(F.nll_loss(x, torch.tensor([2, 2, 0, 1]), w), F.nll_loss(x, torch.tensor([0, 2, 1, 1]), w, reduction="none", ignore_index=2))
+    print(F.nll_loss(x, torch.tensor([-100, -100, -100, -100]), w), F.cross_entropy(x, torch.tensor([1, 1, 1, 1]), torch.zeros(3)))
+    print(F.cross_entropy(torch.tensor([1.0, 2.0, 0.5]), torch.tensor(2), w))
+    show_errors_of(lambda: F.cross_entropy(x, t, torch.ones(2)))
+    show_errors_of(lambda: F.nll_loss(x, t, torch.ones(1, 3)))
+    show_errors_of(lambda: F.nll_loss(x, t, torch.ones(3, requires_grad=True)))
+
+
+@scenario
+def cross_entropy_label_smoothing():
+    x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-2.0, 1.0, 0.0], [0.1, 0.2, 0.3]], requires_grad=True)
+    t = torch.tensor([0, 2, 1, -100])
+    w = torch.tensor([1.0, 2.0, 0.5])
+    loss = F.cross_entropy(x, t, label_smoothing=0.1)
+    print(loss, next_fns(loss))
+    loss.backward()
+    print(x.grad)
+    x.grad = None
+    weighted = F.cross_entropy(x, t, weight=w, label_smoothing=0.2)
+    weighted.backward()
+    print(weighted, x.grad)
+    print(F.cross_entropy(x, t, reduction="sum", label_smoothing=0.3),
+          F.cross_entropy(x, torch.tensor([0, 2, 1, 1]), weight=w, reduction="none", ignore_index=1, label_smoothing=0.5))
+    print(F.cross_entropy(x, t, w, reduction="mean", ignore_index=-100, label_smoothing=1.0),
+          F.cross_entropy(x, t, label_smoothing=-0.5))
+    print(F.cross_entropy(torch.tensor([1.0, 2.0, 0.5]), torch.tensor(1), weight=w, label_smoothing=0.1))
+    show_errors_of(lambda: F.cross_entropy(x, t, label_smoothing=1.5))
+
+
+@scenario
+def cross_entropy_probabilities():
+    x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-2.0, 1.0, 0.0], [0.1, 0.2, 0.3]], requires_grad=True)
+    p = torch.tensor([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+    w = torch.tensor([1.0, 2.0, 0.5])
+    loss = F.cross_entropy(x, p)
+    print(loss, next_fns(loss))
+    loss.backward()
+    print(x.grad)
+    x.grad = None
+    smoothed = F.cross_entropy(x, p, weight=w, label_smoothing=0.1)
+    smoothed.backward()
+    print(smoothed, x.grad)
+    print(F.cross_entropy(x, p, reduction="sum"), F.cross_entropy(x, p, weight=w, reduction="none"))
+    print(F.cross_entropy(torch.tensor([1.0, 2.0, 0.5]), torch.tensor([0.0, 0.5, 0.5])))
+    show_errors_of(lambda: F.cross_entropy(x, p, ignore_index=1))
+    show_errors_of(lambda: F.cross_entropy(x, torch.tensor([1.0, 2.0, 0.0, 1.0])))
+    show_errors_of(lambda: F.cross_entropy(x, torch.ones(4, 2)))
 
 
 @scenario

@@ -1,6 +1,7 @@
 // ctgrad::nn::functional, torch.nn.functional's losses and layers on Tensors: linear, relu,
 // sigmoid, tanh, softmax, log_softmax, mse_loss, l1_loss, binary_cross_entropy,
-// binary_cross_entropy_with_logits, nll_loss and cross_entropy (class indices), with PyTorch's grad_fn names and messages.
+// binary_cross_entropy_with_logits, nll_loss and cross_entropy (class indices with class weights and label
+// smoothing, or class probabilities), with PyTorch's grad_fn names and messages.
 //
 // A loss other than l1_loss has one node, as in PyTorch; its value is computed by a fused statement (the sum in PyTorch's order); its grad_fn is
 // one eager node, as PyTorch's (MseLossBackward0, ...).
@@ -13,15 +14,19 @@
 #include <ctgrad/autograd/grad_mode.hpp>
 #include <ctgrad/autograd/shape_ops.hpp>
 #include <ctgrad/autograd/tensor.hpp>
+#include <ctgrad/autograd/dtypes.hpp>
+#include <ctgrad/io/python_repr.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -285,23 +290,67 @@ auto log_softmax(const A& x, std::int64_t dim) {
 
 namespace detail {
 
-/// Which element of each row nll_loss reads, and how its gradient is scaled.
+/// Which element of each row nll_loss reads, and how its gradient is scaled: the class of
+/// each row, whether the row counts (its target is not ignore_index), the row's class weight
+/// (1 without weights) and the denominator of the mean (the sum of the weights counted).
 struct nll_picks {
     std::vector<std::size_t> cls;
     std::vector<bool> used;
-    std::size_t count, n, classes;
+    std::vector<double> w;  // exact: each is a value of the loss's own dtype
+    double total_weight;
+    std::size_t n, classes;
     reduction_kind red;
     tensor_size input_shape, output_shape;
+
+    /// nll_loss's forward form, in ATen's order: o = -v[i, cls[i]] * w[i], summed over the
+    /// rows and divided by the total weight for the mean.
+    template <class T>
+    void gather(const T* v, T* o) const {
+        if (red == reduction_kind::none) {
+            for (std::size_t i = 0; i != n; ++i) o[i] = used[i] ? -v[i * classes + cls[i]] * static_cast<T>(w[i]) : T(0);
+            return;
+        }
+        T total = 0;
+        for (std::size_t i = 0; i != n; ++i)
+            if (used[i]) total -= v[i * classes + cls[i]] * static_cast<T>(w[i]);
+        o[0] = red == reduction_kind::mean ? total / static_cast<T>(total_weight) : total;
+    }
+    /// Its backward form, added into in: in[i, cls[i]] += -(g / total weight) * w[i] (mean),
+    /// -g * w[i] (sum) or -g[i] * w[i] (none); +0 everywhere else, as PyTorch scatters into zeros.
+    template <class T>
+    void scatter_add(const T* g, T* in) const {
+        for (std::size_t k = 0; k != n * classes; ++k) in[k] += T(0);
+        for (std::size_t i = 0; i != n; ++i) {
+            if (!used[i]) continue;
+            const T gi = red == reduction_kind::none ? -g[i]
+                         : red == reduction_kind::mean ? -(g[0] / static_cast<T>(total_weight)) : -g[0];
+            in[i * classes + cls[i]] += gi * static_cast<T>(w[i]);
+        }
+    }
 };
 template <class T>
 std::shared_ptr<tensor_impl<T>> make_nll_pick(const std::shared_ptr<tensor_impl<T>>& g, const nll_picks& p, bool scatter);
 
+/// PyTorch's check of nll_loss's class weights: one per class, none requiring grad.
+template <class T>
+void check_class_weight(const basic_tensor<T>& weight, std::size_t classes) {
+    if (!weight.defined()) return;
+    if (weight.dim() != 1 || weight.numel() != classes)
+        throw ctgrad::error("weight tensor should be defined either for all " + std::to_string(classes) +
+                            " classes or no classes but got weight tensor of shape: " + weight.shape().str());
+    if (weight.requires_grad() && is_grad_enabled())
+        throw ctgrad::error("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. "
+                            "This input cannot have requires_grad True.");
+}
+
 /// nll_loss of log-probabilities x ([N, C], or [C] with a 0-dimensional target) and class
-/// indices: -x[i, target[i]], skipping ignore_index; "mean" divides by the number of targets
-/// not ignored (NaN when there is none, as PyTorch).
+/// indices: -w[target[i]] * x[i, target[i]], skipping ignore_index; "mean" divides by the sum
+/// of the weights of the targets not ignored (their number without weights; NaN when there
+/// is none, as PyTorch).
 template <class T>
 std::shared_ptr<tensor_impl<T>> make_nll_loss(const std::shared_ptr<tensor_impl<T>>& x, const LongTensor& target,
-                                              reduction_kind red, std::int64_t ignore_index) {
+                                              const basic_tensor<T>& weight, reduction_kind red,
+                                              std::int64_t ignore_index) {
     const tensor_size s = x->shape;
     if (s.size() != 1 && s.size() != 2)
         throw ctgrad::error("ctgrad: nll_loss and cross_entropy take an input of shape [N, C] or [C] (got " +
@@ -316,76 +365,50 @@ std::shared_ptr<tensor_impl<T>> make_nll_loss(const std::shared_ptr<tensor_impl<
     if (ts.size() > 1) throw ctgrad::error("0D or 1D target tensor expected, multi-target not supported");
     if (!batched && ts.size() != 0)
         throw ctgrad::error("size mismatch (got input: " + s.str() + ", target: " + ts.str() + ")");
+    check_class_weight(weight, classes);
     const auto tv = target.values();
-    std::vector<std::size_t> cls(n);
-    std::vector<bool> used(n);
-    std::size_t count = 0;
+    const T* wv = weight.defined() ? weight.values().data() : nullptr;
+    nll_picks p{std::vector<std::size_t>(n), std::vector<bool>(n), std::vector<double>(n, 1.0), 0.0, n, classes,
+                red, s,
+                red == reduction_kind::none ? (batched ? tensor_size{n} : tensor_size{}) : tensor_size{}};
+    T total_weight = 0;
     for (std::size_t i = 0; i != n; ++i) {
-        used[i] = tv[i] != ignore_index;
-        if (!used[i]) continue;
+        p.used[i] = tv[i] != ignore_index;
+        if (!p.used[i]) continue;
         if (tv[i] < 0 || tv[i] >= static_cast<std::int64_t>(classes))
             throw ctgrad::index_error("Target " + std::to_string(tv[i]) + " is out of bounds.");
-        cls[i] = static_cast<std::size_t>(tv[i]);
-        ++count;
+        p.cls[i] = static_cast<std::size_t>(tv[i]);
+        if (wv != nullptr) p.w[i] = static_cast<double>(wv[p.cls[i]]);
+        total_weight += static_cast<T>(p.w[i]);
     }
-    const tensor_size out_shape = red == reduction_kind::none ? (batched ? tensor_size{n} : tensor_size{}) : tensor_size{};
+    p.total_weight = static_cast<double>(total_weight);
     auto out = make_eager<T>(
-        "NllLossBackward0", out_shape, {x},
-        [&](std::span<T> o) {
-            const T* xv = x->data();
-            if (red == reduction_kind::none) {
-                for (std::size_t i = 0; i != n; ++i) o[i] = used[i] ? -xv[i * classes + cls[i]] : T(0);
-                return;
-            }
-            T total = 0;
-            for (std::size_t i = 0; i != n; ++i)
-                if (used[i]) total -= xv[i * classes + cls[i]];
-            o[0] = red == reduction_kind::mean ? total / static_cast<T>(count) : total;
-        },
-        [cls, used, count, n, classes, red](std::span<const T> g, std::span<T* const> in) {
-            // PyTorch scatters into zeros: +0 reaches every other element
-            for (std::size_t k = 0; k != n * classes; ++k) in[0][k] += T(0);
-            for (std::size_t i = 0; i != n; ++i) {
-                if (!used[i]) continue;
-                const T gi = red == reduction_kind::none ? g[i]
-                             : red == reduction_kind::mean ? g[0] / static_cast<T>(count) : g[0];
-                in[0][i * classes + cls[i]] += -gi;
-            }
-        },
-        false);
-    const nll_picks picks{cls, used, count, n, classes, red, s, out_shape};
-    return ctgrad::detail::with_graph<T>(std::move(out), [picks](const std::shared_ptr<tensor_impl<T>>& g,
-                                                                 std::span<const ctgrad::detail::targ<T>>) {
-        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_nll_pick<T>(g, picks, true)};
+        "NllLossBackward0", p.output_shape, {x}, [&](std::span<T> o) { p.gather(x->data(), o.data()); },
+        [p](std::span<const T> g, std::span<T* const> in) { p.scatter_add(g.data(), in[0]); }, false);
+    return ctgrad::detail::with_graph<T>(std::move(out), [p](const std::shared_ptr<tensor_impl<T>>& g,
+                                                             std::span<const ctgrad::detail::targ<T>>) {
+        return std::vector<std::shared_ptr<tensor_impl<T>>>{make_nll_pick<T>(g, p, true)};
     });
 }
 
 /// create_graph: nll_loss's gradient as an operation of the output's gradient g (scatter =
-/// true: -g, or -g / count for the mean, at each target; zeros elsewhere) and its adjoint, the
-/// same picks gathered (scatter = false); each is the other's gradient.
+/// true: its backward form into zeros) and its adjoint, nll_loss's forward form applied to g
+/// (scatter = false); each is the other's gradient, as nll_loss_backward's is nll_loss.
 template <class T>
 std::shared_ptr<tensor_impl<T>> make_nll_pick(const std::shared_ptr<tensor_impl<T>>& g, const nll_picks& p, bool scatter) {
-    const auto scale = [&p](std::size_t i, const T* v) {
-        const T gi = p.red == reduction_kind::none ? v[i] : v[0];
-        return p.red == reduction_kind::mean ? -gi / static_cast<T>(p.count) : -gi;
-    };
     auto out = make_eager<T>(
         scatter ? "NllLossBackwardBackward0" : "NllLossBackward0", scatter ? p.input_shape : p.output_shape, {g},
         [&](std::span<T> o) {
-            const T* v = g->data();
-            for (std::size_t i = 0; i != p.n; ++i) {
-                if (!p.used[i]) continue;
-                if (scatter) o[i * p.classes + p.cls[i]] = scale(i, v);
-                else if (p.red == reduction_kind::none) o[i] = -v[i * p.classes + p.cls[i]];
-                else o[0] -= v[i * p.classes + p.cls[i]] / (p.red == reduction_kind::mean ? static_cast<T>(p.count) : T(1));
-            }
+            if (scatter) p.scatter_add(g->data(), o.data());
+            else p.gather(g->data(), o.data());
         },
         [p, scatter](std::span<const T> gg, std::span<T* const> in) {
-            for (std::size_t i = 0; i != p.n; ++i) {
-                if (!p.used[i]) continue;
-                const T d = p.red == reduction_kind::mean ? T(1) / static_cast<T>(p.count) : T(1);
-                if (scatter) in[0][p.red == reduction_kind::none ? i : 0] += -gg[i * p.classes + p.cls[i]] * d;
-                else in[0][i * p.classes + p.cls[i]] += -(p.red == reduction_kind::none ? gg[i] : gg[0]) * d;
+            if (scatter) {
+                std::vector<T> picked(p.output_shape.numel());
+                p.gather(gg.data(), picked.data());
+                for (std::size_t k = 0; k != picked.size(); ++k) in[0][k] += picked[k];
+            } else {
+                p.scatter_add(gg.data(), in[0]);
             }
         },
         false);
@@ -395,25 +418,167 @@ std::shared_ptr<tensor_impl<T>> make_nll_pick(const std::shared_ptr<tensor_impl<
     });
 }
 
+template <class A>
+using value_t = typename std::remove_cvref_t<A>::value_type;
+
+/// t * k or t / k as ATen's mul(Tensor, Scalar) and div(Tensor, Scalar) inside a composite
+/// loss: one MulBackward1 or DivBackward1 node, as PyTorch records them.
+template <bool Divide, class T>
+basic_tensor<T> scalar_node(const basic_tensor<T>& t, T k) {
+    const auto x = t.impl_ptr();
+    auto out = make_eager<T>(
+        Divide ? "DivBackward1" : "MulBackward1", x->shape, {x},
+        [&](std::span<T> o) {
+            for (std::size_t i = 0; i != o.size(); ++i) o[i] = Divide ? x->data()[i] / k : x->data()[i] * k;
+        },
+        [k](std::span<const T> g, std::span<T* const> in) {
+            for (std::size_t i = 0; i != g.size(); ++i) in[0][i] += Divide ? g[i] / k : g[i] * k;
+        },
+        false);
+    return basic_tensor<T>(ctgrad::detail::with_graph<T>(
+        std::move(out), [k](const std::shared_ptr<tensor_impl<T>>& g, std::span<const ctgrad::detail::targ<T>>) {
+            return std::vector<std::shared_ptr<tensor_impl<T>>>{scalar_node<Divide>(basic_tensor<T>(g), k).impl_ptr()};
+        }));
+}
+
+/// cross_entropy with label smoothing and class indices, built as PyTorch 1.13 builds it:
+/// (1 - eps) * nll_loss(logp) + eps / C * (the loss of a uniform target), the second term
+/// -sum_c w_c logp[i, c] per row, zero where the target is ignored, and for the mean divided by
+/// the number of rows counted (by the sum of their class weights with weights).
+template <class T>
+basic_tensor<T> smoothed_cross_entropy(const basic_tensor<T>& logp, const LongTensor& target,
+                                       const basic_tensor<T>& weight, reduction_kind red, std::int64_t ignore_index,
+                                       double eps) {
+    const std::int64_t class_dim = logp.dim() == 1 ? 0 : 1;
+    const std::size_t classes = logp.shape()[static_cast<std::size_t>(class_dim)];
+    const basic_tensor<T> nll(make_nll_loss(logp.impl_ptr(), target, weight, red, ignore_index));
+    basic_tensor<T> smooth;
+    if (weight.defined()) {
+        const basic_tensor<T> w = logp.dim() == 1 ? weight : weight.view({1, static_cast<std::int64_t>(classes)});
+        smooth = -basic_tensor<T>((logp * w).sum(class_dim, false));
+    } else {
+        smooth = -basic_tensor<T>(logp.sum(class_dim, false));
+    }
+    const BoolTensor ignored = target == ignore_index;
+    smooth = where(ignored, T(0), smooth);
+    basic_tensor<T> ret;
+    if (red == reduction_kind::mean) {
+        if (weight.defined()) {
+            const auto tv = target.values();
+            const auto wv = weight.values();
+            T weight_sum = 0;
+            for (std::size_t i = 0; i != tv.size(); ++i)
+                if (tv[i] != ignore_index) weight_sum += wv[static_cast<std::size_t>(tv[i])];
+            ret = smooth.sum() / weight_sum;
+        } else {
+            ret = smooth.index({~ignored}).mean();
+        }
+    } else if (red == reduction_kind::sum) {
+        ret = smooth.sum();
+    } else {
+        ret = smooth;
+    }
+    return basic_tensor<T>(scalar_node<false>(nll, static_cast<T>(1 - eps)) +
+                           scalar_node<false>(ret, static_cast<T>(eps / static_cast<double>(classes))));
+}
+
+/// cross_entropy with class probabilities (a target of the input's shape), as PyTorch 1.13:
+/// -(logp * target [* w]) summed over the classes, for the mean over all elements divided by the
+/// number of rows; label smoothing mixes the target with the uniform distribution first.
+template <class T>
+basic_tensor<T> soft_cross_entropy(const basic_tensor<T>& logp, basic_tensor<T> target,
+                                   const basic_tensor<T>& weight, reduction_kind red, double eps) {
+    const std::int64_t class_dim = logp.dim() == 1 ? 0 : 1;
+    const std::size_t classes = logp.shape()[static_cast<std::size_t>(class_dim)];
+    check_class_weight(weight, classes);
+    if (eps > 0)
+        target = target * static_cast<T>(1 - eps) + static_cast<T>(eps / static_cast<double>(classes));
+    basic_tensor<T> terms = logp * target;
+    if (weight.defined())
+        terms = terms * (logp.dim() == 1 ? weight : weight.view({1, static_cast<std::int64_t>(classes)}));
+    if (red == reduction_kind::none) return -basic_tensor<T>(terms.sum(class_dim, false));
+    basic_tensor<T> total = -basic_tensor<T>(terms.sum());
+    if (red == reduction_kind::sum) return total;
+    if (logp.numel() == 0) return scalar_node<true>(total, std::numeric_limits<T>::quiet_NaN());
+    return scalar_node<true>(total, static_cast<T>(logp.numel() / classes));
+}
+
 }  // namespace detail
 
-/// F.nll_loss(log_probabilities, target, reduction="mean", ignore_index=-100): input [N, C]
-/// with a target of N class indices, or [C] with a 0-dimensional one (NllLossBackward0).
+/// F.nll_loss(log_probabilities, target, weight=None, reduction="mean", ignore_index=-100):
+/// input [N, C] with a target of N class indices, or [C] with a 0-dimensional one
+/// (NllLossBackward0); `weight`, when defined, holds one weight per class.
+template <tensor_like A>
+auto nll_loss(const A& input, const LongTensor& target, const basic_tensor<detail::value_t<A>>& weight,
+              std::string_view reduction = "mean", std::int64_t ignore_index = -100) {
+    return ctgrad::detail::tensor_of<A>(detail::make_nll_loss(ctgrad::detail::impl_of(input), target, weight,
+                                                              detail::parse_reduction(reduction), ignore_index));
+}
 template <tensor_like A>
 auto nll_loss(const A& input, const LongTensor& target, std::string_view reduction = "mean",
               std::int64_t ignore_index = -100) {
-    return ctgrad::detail::tensor_of<A>(
-        detail::make_nll_loss(ctgrad::detail::impl_of(input), target, detail::parse_reduction(reduction), ignore_index));
+    return nll_loss(input, target, basic_tensor<detail::value_t<A>>(), reduction, ignore_index);
 }
 
-/// F.cross_entropy(logits, target, reduction="mean", ignore_index=-100) with class indices:
-/// nll_loss(log_softmax(logits, class dimension), target), as PyTorch builds it.
+/// The keyword arguments of F.cross_entropy, for `F::cross_entropy(x, y, {.label_smoothing = 0.1})`.
+template <class T>
+struct cross_entropy_options {
+    basic_tensor<T> weight{};
+    std::string_view reduction = "mean";
+    std::int64_t ignore_index = -100;
+    double label_smoothing = 0.0;
+};
+
+/// F.cross_entropy(logits, target, weight=None, reduction="mean", ignore_index=-100,
+/// label_smoothing=0.0) with class indices: nll_loss(log_softmax(logits, class dimension),
+/// target), as PyTorch builds it; with label smoothing, PyTorch's composite (AddBackward0).
+template <tensor_like A>
+auto cross_entropy(const A& input, const LongTensor& target,
+                   const cross_entropy_options<std::type_identity_t<detail::value_t<A>>>& options) {
+    using T = detail::value_t<A>;
+    const auto red = detail::parse_reduction(options.reduction);
+    if (options.label_smoothing > 1.0)
+        throw ctgrad::error("label_smoothing must be between 0.0 and 1.0. Got: " +
+                            ctgrad::python_repr(options.label_smoothing));
+    const basic_tensor<T> x = ctgrad::detail::tensor_of<A>(ctgrad::detail::impl_of(input));
+    const std::int64_t class_dim = x.dim() == 1 ? 0 : 1;
+    const basic_tensor<T> logp = log_softmax(x, class_dim);
+    if (options.label_smoothing > 0.0)
+        return detail::smoothed_cross_entropy(logp, target, options.weight, red, options.ignore_index,
+                                              options.label_smoothing);
+    return basic_tensor<T>(detail::make_nll_loss(logp.impl_ptr(), target, options.weight, red, options.ignore_index));
+}
+template <tensor_like A>
+auto cross_entropy(const A& input, const LongTensor& target, const basic_tensor<detail::value_t<A>>& weight,
+                   std::string_view reduction = "mean", std::int64_t ignore_index = -100,
+                   double label_smoothing = 0.0) {
+    return cross_entropy(input, target, {weight, reduction, ignore_index, label_smoothing});
+}
 template <tensor_like A>
 auto cross_entropy(const A& input, const LongTensor& target, std::string_view reduction = "mean",
                    std::int64_t ignore_index = -100) {
-    const auto x = ctgrad::detail::impl_of(input);
-    const std::int64_t class_dim = x->shape.size() == 1 ? 0 : 1;
-    return nll_loss(log_softmax(ctgrad::detail::tensor_of<A>(x), class_dim), target, reduction, ignore_index);
+    return cross_entropy(input, target, {basic_tensor<detail::value_t<A>>(), reduction, ignore_index, 0.0});
+}
+
+/// F.cross_entropy with class probabilities: a floating-point target of the input's shape
+/// (ignore_index must stay negative, as PyTorch asks).
+template <tensor_like A>
+auto cross_entropy(const A& input, const basic_tensor<detail::value_t<A>>& target,
+                   const cross_entropy_options<std::type_identity_t<detail::value_t<A>>>& options = {}) {
+    using T = detail::value_t<A>;
+    const basic_tensor<T> x = ctgrad::detail::tensor_of<A>(ctgrad::detail::impl_of(input));
+    if (!(x.shape() == target.shape())) {
+        if (target.dim() > 1) throw ctgrad::error("0D or 1D target tensor expected, multi-target not supported");
+        throw ctgrad::error(std::string("expected scalar type Long but found ") +
+                            (std::is_same_v<T, double> ? "Double" : "Float"));
+    }
+    if (options.ignore_index >= 0) throw ctgrad::error("ignore_index is not supported for floating point target");
+    if (options.label_smoothing > 1.0)
+        throw ctgrad::error("label_smoothing must be between 0.0 and 1.0. Got: " +
+                            ctgrad::python_repr(options.label_smoothing));
+    const std::int64_t class_dim = x.dim() == 1 ? 0 : 1;
+    return detail::soft_cross_entropy(log_softmax(x, class_dim), target, options.weight,
+                                      detail::parse_reduction(options.reduction), options.label_smoothing);
 }
 
 }  // namespace ctgrad::nn::functional
