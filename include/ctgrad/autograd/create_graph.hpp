@@ -190,9 +190,8 @@ void statement_graph_vjp(const tensor_expr<T, E, L>& expr, const std::shared_ptr
         body_vjp<T, typename E::operand_type, L>(ops, args, domain, out);
     } else {
         // G(outer slots, s) with s = R(Body): s is computed again as a tensor (slot L of G).
-        using Split = split_t<E>;
-        using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
-        using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
+        using G = typename split_parts<E>::outer;
+        using R = typename split_parts<E>::reduction;
         using G2 = typename replace_variable<G, slot<0>, tslot<L>>::type;
         const std::shared_ptr<tensor_impl<T>> s =
             graph_statement<T, R>(std::span<const targ<T>>(ops).subspan(1), tensor_size{}, domain);

@@ -63,10 +63,10 @@ enum class sink_kind : unsigned char { none, each, summed };
 
 /// The adjoints r[1 + K] of element(s) i of a statement (or of a reduction's body) E: added
 /// into the gradients of the slots taken element by element, returned for the summed ones (+0
-/// for the others, masked without a branch). A function template named with E, not a generic
-/// lambda of the backward given E as a tag argument (`uses_slot<Body>{}`): from inside the
-/// loop's lambda, g++ 12 instantiated that call with the Body of another statement of the
-/// translation unit, so that a gradient was lost (tested by unit/statement_instantiation_order.cpp).
+/// for the others, masked without a branch). Called with E as a function template argument:
+/// given as a tag object `uses_slot<Body>{}` from the loop's lambda, with Body a decltype alias,
+/// g++ 12 resolved Body as another statement's and lost a gradient (see split_parts and
+/// unit/statement_instantiation_order.cpp).
 template <class E, class T, std::size_t L, class R, std::size_t... K>
 CTGRAD_ALWAYS_INLINE auto accumulate_adjoints(std::index_sequence<K...>, const std::array<T*, L>& sinks,
                                               const std::array<sink_kind, L>& kinds, std::size_t i, const R& r) {

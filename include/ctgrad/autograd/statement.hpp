@@ -286,10 +286,9 @@ private:
                 add_broadcast(std::array<T, L>{total[1 + K]...});
                 return detail::reduction_scaled<E>(total[0], domain);
             } else {
-                using Split = detail::split_t<E>;
-                using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
-                using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
-                using Body = typename R::operand_type;
+                using G = typename detail::split_parts<E>::outer;
+                using R = typename detail::split_parts<E>::reduction;
+                using Body = typename detail::split_parts<E>::body;
                 const std::array<T, 1> s{reduction_value(map)};
                 const auto gstate = detail::make_dag_state(G{});
                 const auto outer = detail::dag_value_and_grad<detail::tslot<K>..., detail::slot<0>>(
@@ -341,9 +340,8 @@ private:
 
     template <class Map>
     T reduction_value(const Map& map) const {
-        using Split = detail::split_t<E>;
-        using R = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<Split>().second))>;
-        using Body = typename R::operand_type;
+        using R = typename detail::split_parts<E>::reduction;
+        using Body = typename detail::split_parts<E>::body;
         const auto total = detail::sum_elements<T, 1>(detail::torch_order{}, domain, [&](auto width, std::size_t i) {
             using P = detail::lanes_of<T, decltype(width)::value>;
             return std::array<P, 1>{detail::dag_eval(Body{}, detail::at_element<P>(map, i))};
@@ -352,8 +350,7 @@ private:
     }
     template <class Map>
     T outer_value(const Map& map) const {
-        using Split = detail::split_t<E>;
-        using G = std::remove_cvref_t<decltype(std::declval<Split>().first)>;
+        using G = typename detail::split_parts<E>::outer;
         const std::array<T, 1> s{reduction_value(map)};
         return detail::dag_eval(G{}, detail::outer_context<T, Map, 1>{map, s});
     }

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 namespace ctgrad {
@@ -24,6 +25,17 @@ auto slot_map(const std::array<runtime_operand<T>, sizeof...(K)>& ops, std::inde
 
 template <class E>
 using split_t = decltype(split_reductions<0>(std::declval<const E&>()));
+
+/// The parts of a statement of one reduction, G(..., R(Body)): G with the reduction as slot<0>,
+/// R and its Body. Named through a class template's members, not by decltype of a declval at
+/// the point of use: g++ 12 resolved such a decltype alias, used as a template argument in a
+/// generic lambda nested in another, as the one of another statement of the translation unit.
+template <class E>
+struct split_parts {
+    using outer = std::remove_cvref_t<decltype(std::declval<split_t<E>>().first)>;
+    using reduction = std::remove_cvref_t<decltype(boost::hana::at_c<0>(std::declval<split_t<E>>().second))>;
+    using body = typename reduction::operand_type;
+};
 
 }  // namespace detail
 
