@@ -2595,6 +2595,34 @@ void clamp_tensor_bounds() {
     print(a.grad(), lo2.grad(), hi2.grad());
 }
 
+void clamp_one_tensor_bound() {
+    Tensor x = ctgrad::tensor({0.5, 2.0, -1.0, 1.0}, {.requires_grad = true});
+    Tensor lo = ctgrad::tensor({1.0, 1.0, 1.0, 1.0}, {.requires_grad = true});
+    Tensor w = ctgrad::tensor({1.0, 2.0, 3.0, 4.0});
+    Tensor y = ctgrad::clamp_min(x, lo);
+    print(y, next_fns(y.grad_fn()));
+    (y * w).sum().backward();
+    print(x.grad(), lo.grad());
+    x.set_grad(Tensor());
+    lo.set_grad(Tensor());
+    Tensor z = ctgrad::clamp_max(x, lo);
+    (z * w).sum().backward();
+    print(z, x.grad(), lo.grad());
+    Tensor m = ctgrad::tensor({{0.5, 2.0}, {1.0, -3.0}}, {.requires_grad = true});
+    Tensor b = ctgrad::tensor({1.0, 0.0}, {.requires_grad = true});
+    Tensor c = ctgrad::clamp_max(m, b);
+    c.sum().backward();
+    print(c, m.grad(), b.grad());
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    Tensor l2 = ctgrad::tensor({1.0f, nan, 1.0f}, {.requires_grad = true});
+    Tensor x2 = ctgrad::tensor({0.5f, 2.0f, nan}, {.requires_grad = true});
+    Tensor n = ctgrad::clamp_min(x2, l2);
+    n.sum().backward();
+    print(n, x2.grad(), l2.grad());
+    print(ctgrad::clamp_min(x2, nan), ctgrad::clamp_max(x2, nan), ctgrad::clamp(x2, 0.0, 1.0));
+    print(ctgrad::clamp_min(x2 * 2, l2 + 1), fn_name(ctgrad::clamp_min(x, 0.0).grad_fn()));
+}
+
 void cross_entropy_loss() {
     Tensor x = ctgrad::tensor({{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}, {0.5, 0.5, -1.0}}, {.requires_grad = true});
     LongTensor t = longs({2, 0, 1});
@@ -3023,6 +3051,7 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(argmax_argmin),
     CTGRAD_SCENARIO(where_grad),
     CTGRAD_SCENARIO(clamp_tensor_bounds),
+    CTGRAD_SCENARIO(clamp_one_tensor_bound),
     CTGRAD_SCENARIO(cross_entropy_loss),
     CTGRAD_SCENARIO(nll_loss_grad),
     CTGRAD_SCENARIO(cross_entropy_errors),

@@ -2671,6 +2671,35 @@ def clamp_tensor_bounds():
 
 
 @scenario
+def clamp_one_tensor_bound():
+    x = torch.tensor([0.5, 2.0, -1.0, 1.0], requires_grad=True)
+    lo = torch.tensor([1.0, 1.0, 1.0, 1.0], requires_grad=True)
+    w = torch.tensor([1.0, 2.0, 3.0, 4.0])
+    y = torch.clamp_min(x, lo)
+    print(y, next_fns(y))
+    (y * w).sum().backward()
+    print(x.grad, lo.grad)
+    x.grad = None
+    lo.grad = None
+    z = torch.clamp_max(x, lo)
+    (z * w).sum().backward()
+    print(z, x.grad, lo.grad)
+    m = torch.tensor([[0.5, 2.0], [1.0, -3.0]], requires_grad=True)
+    b = torch.tensor([1.0, 0.0], requires_grad=True)
+    c = torch.clamp_max(m, b)
+    c.sum().backward()
+    print(c, m.grad, b.grad)
+    nan = float("nan")
+    l2 = torch.tensor([1.0, nan, 1.0], requires_grad=True)
+    x2 = torch.tensor([0.5, 2.0, nan], requires_grad=True)
+    n = torch.clamp_min(x2, l2)
+    n.sum().backward()
+    print(n, x2.grad, l2.grad)
+    print(torch.clamp_min(x2, nan), torch.clamp_max(x2, nan), torch.clamp(x2, 0.0, 1.0))
+    print(torch.clamp_min(x2 * 2, l2 + 1), fn_name(torch.clamp_min(x, 0.0)))
+
+
+@scenario
 def cross_entropy_loss():
     x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0], [0.5, 0.5, -1.0]], requires_grad=True)
     t = torch.tensor([2, 0, 1])

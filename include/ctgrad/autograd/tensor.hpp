@@ -547,6 +547,17 @@ auto clamp_max(A&& a, H hi) { return detail::make_binary<clamp_max_op>(detail::p
 template <class A, class L, class H>
     requires tensor_like<std::remove_cvref_t<A>> && std::is_arithmetic<L>::value && std::is_arithmetic<H>::value
 auto clamp(A&& a, L lo, H hi) { return clamp_max(clamp_min(static_cast<A&&>(a), lo), hi); }
+/// torch.clamp_min(t, lo) and torch.clamp_max(t, hi) with a tensor bound, broadcast with t
+/// (ClampMinBackward1 / ClampMaxBackward1; also PyTorch's clamp(t, min=lo) with one bound): the
+/// gradient goes to t where lo <= t (t <= hi), else to the bound.
+template <class A, class B> requires detail::two_tensors<A, B>
+auto clamp_min(A&& a, B&& lo) {
+    return detail::make_binary<clamp_min_op>(detail::pass(static_cast<A&&>(a)), detail::pass(static_cast<B&&>(lo)));
+}
+template <class A, class B> requires detail::two_tensors<A, B>
+auto clamp_max(A&& a, B&& hi) {
+    return detail::make_binary<clamp_max_op>(detail::pass(static_cast<A&&>(a)), detail::pass(static_cast<B&&>(hi)));
+}
 
 /// PyTorch has no cbrt: a Tensor says so.
 template <class A> requires tensor_like<std::remove_cvref_t<A>>

@@ -45,6 +45,7 @@ struct statement_node {
     bool pow_slot_exponent = false;  ///< a power whose exponent is a slot: PowBackward0 when it is a number
     bool number_bound = false;   ///< clamp_min or clamp_max with a number bound: no edge to the bound
     bool clamp_pair = false;     ///< clamp_max(clamp_min(t, lo), hi), number bounds: one ClampBackward1
+    bool clamp_bound = false;    ///< clamp_min or clamp_max: ClampMinBackward1 / ClampMaxBackward1 with a tensor bound
 };
 
 template <class E>
@@ -70,6 +71,7 @@ constexpr std::size_t fill_statement_nodes(statement_node* out, std::size_t i, s
         n.rsub = CTGRAD_IS_SAME(Op, sub_op) && is_variable<Lt>;
         n.pow_slot_exponent = CTGRAD_IS_SAME(Op, pow_op) && is_variable<typename E::right_type>;
         n.number_bound = (CTGRAD_IS_SAME(Op, clamp_min_op) || CTGRAD_IS_SAME(Op, clamp_max_op)) && is_variable<typename E::right_type>;
+        n.clamp_bound = CTGRAD_IS_SAME(Op, clamp_min_op) || CTGRAD_IS_SAME(Op, clamp_max_op);
         if constexpr (CTGRAD_IS_SAME(Op, clamp_max_op) && is_op<Lt, clamp_min_op>)
             n.clamp_pair = is_variable<typename E::right_type> && is_variable<typename Lt::right_type>;
         n.right = fill_statement_nodes<Lt>(out, i + 1, first_slot);
@@ -120,6 +122,8 @@ std::string statement_name(std::span<const statement_node> nodes, std::span<cons
     if (n.clamp_pair && is_number_slot<T>(args[nodes[n.right].first_slot]) &&
         is_number_slot<T>(args[nodes[nodes[i + 1].right].first_slot]))
         return "ClampBackward1";
+    if (n.clamp_bound && !(nodes[n.right].kind == statement_node::slot && is_number_slot<T>(args[nodes[n.right].first_slot])))
+        return std::string(n.name.substr(0, n.name.size() - 1)) + "1";  // a tensor bound
     return std::string(n.name);
 }
 

@@ -671,17 +671,18 @@ struct min_op : function_op<"min", "MinimumBackward0"> {
 };
 
 /// clamp_min(a, lo) = max(a, lo) with clamp's gradient: d/da = 1 where a >= lo, else 0 (also at
-/// nan); d/dlo = 1 where a < lo (torch.clamp(a, min=lo): a tie goes to a).  nan stays nan.
+/// nan); d/dlo = 1 where a < lo (torch.clamp(a, min=lo): a tie goes to a).  A nan operand or
+/// bound gives nan, as PyTorch.
 struct clamp_min_op : function_op<"clamp_min", "ClampMinBackward0"> {
-    template <class T> static constexpr T value(T a, T lo) { return a < lo ? lo : a; }
+    template <class T> static constexpr T value(T a, T lo) { return a < lo || lo != lo ? lo : a; }
     template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& lo, const R&);
     template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& lo, const R&);
 };
 
 /// clamp_max(a, hi) = min(a, hi) with clamp's gradient: d/da = 1 where a <= hi, else 0 (also at
-/// nan); d/dhi = 1 where a > hi.  nan stays nan.
+/// nan); d/dhi = 1 where a > hi.  A nan operand or bound gives nan, as PyTorch.
 struct clamp_max_op : function_op<"clamp_max", "ClampMaxBackward0"> {
-    template <class T> static constexpr T value(T a, T hi) { return a > hi ? hi : a; }
+    template <class T> static constexpr T value(T a, T hi) { return a > hi || hi != hi ? hi : a; }
     template <class A, class B, class R> static constexpr auto partial_l(const A& a, const B& hi, const R&);
     template <class A, class B, class R> static constexpr auto partial_r(const A& a, const B& hi, const R&);
 };
