@@ -175,6 +175,20 @@ BOOST_AUTO_TEST_CASE(double_backprop_through_weighted_and_smoothed_cross_entropy
                   -0.007982F, 0.000954F, -0.011278F, 0.010324F});
 }
 
+BOOST_AUTO_TEST_CASE(a_conversion_is_refused_by_grad_with_create_graph) {
+    // followed by backward(create_graph=true) (its .grad: CopyBackwards, then AddBackward0 for
+    // the second conversion, where PyTorch sums both paths before one CopyBackwards)
+    Tensor w = ctgrad::tensor({1.0, 3.0}, {.requires_grad = true});
+    const Tensor u = (w.to<double>() * w.to<double>()).to<float>().sum();
+    BOOST_TEST(error_of([&] { (void)autograd::grad(u, {w}, {.create_graph = true}); }) ==
+               "ctgrad: autograd::grad with create_graph=true does not follow a conversion between float and double "
+               "(ToCopyBackward0); compute the gradient in one dtype, or use backward(create_graph=true)");
+    const Tensor u2 = (w.to<double>() * w.to<double>()).to<float>().sum();
+    u2.backward(Tensor(), false, true);
+    check_values(w.grad(), {2.F, 6.F});
+    BOOST_TEST(w.grad().requires_grad());
+}
+
 BOOST_AUTO_TEST_CASE(where_logsumexp_and_index_with_a_long_tensor) {
     // values from PyTorch 1.13
     Tensor x = ctgrad::tensor({{0.2, -0.7, 1.1}, {1.5, -0.3, 0.4}}, {.requires_grad = true});

@@ -2851,6 +2851,22 @@ void dtype_index_edge_cases() {
 }
 
 
+void grad_through_conversions() {
+    DoubleTensor x = ctgrad::tensor<double>({1.0, 2.0, 3.0}, {.requires_grad = true});
+    DoubleTensor y = x * 2.0 + (x.to<float>() * 3.0f).to<double>();
+    const auto g = ctgrad::autograd::grad(DoubleTensor(y.sum()), {x});
+    print(g[0], x.grad());
+    Tensor a = ctgrad::tensor({1.0, -2.0}, {.requires_grad = true});
+    DoubleTensor b = ctgrad::tensor<double>({0.5, 4.0}, {.requires_grad = true});
+    DoubleTensor z = (a * b).sum();
+    const auto gb = ctgrad::autograd::grad(z, {b});
+    print(gb[0], a.grad(), b.grad());
+    Tensor w = ctgrad::tensor({1.0, 3.0}, {.requires_grad = true});
+    Tensor u = (w.to<double>() * w.to<double>()).to<float>().sum();
+    print(ctgrad::autograd::grad(u, {w})[0], w.grad());
+    print(ctgrad::autograd::grad(Tensor((w.to<double>() * 2.0).to<float>().sum()), {w})[0]);
+}
+
 void float_with_double() {
     Tensor x = ctgrad::tensor({1.5, -2.25}, {.requires_grad = true});
     ctgrad::DoubleTensor y = ctgrad::tensor<double>({0.1, 3.0}, {.requires_grad = true});
@@ -3067,6 +3083,7 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(print_sep_end),
     CTGRAD_SCENARIO(dtype_index_edge_cases),
     CTGRAD_SCENARIO(float_with_double),
+    CTGRAD_SCENARIO(grad_through_conversions),
     CTGRAD_SCENARIO(create_graph_through_eager_ops),
 };
 #undef CTGRAD_SCENARIO

@@ -2941,6 +2941,23 @@ def float_with_double():
 
 
 @scenario
+def grad_through_conversions():
+    x = torch.tensor([1.0, 2.0, 3.0], dtype=F64, requires_grad=True)
+    y = x * 2.0 + (x.float() * 3.0).double()
+    g = torch.autograd.grad(y.sum(), [x])
+    print(g[0], x.grad)
+    a = torch.tensor([1.0, -2.0], requires_grad=True)
+    b = torch.tensor([0.5, 4.0], dtype=F64, requires_grad=True)
+    z = (a * b).sum()
+    gb = torch.autograd.grad(z, [b])
+    print(gb[0], a.grad, b.grad)
+    w = torch.tensor([1.0, 3.0], requires_grad=True)
+    u = (w.double() * w.double()).float().sum()
+    print(torch.autograd.grad(u, [w])[0], w.grad)
+    print(torch.autograd.grad((w.double() * 2.0).float().sum(), [w])[0])
+
+
+@scenario
 def create_graph_through_eager_ops():
     # views, products and reductions over a dimension record their backward without CTGRAD_CREATE_GRAPH
     x = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)

@@ -51,4 +51,19 @@ BOOST_AUTO_TEST_CASE(to_keeps_the_graph) {
     check_values(x.grad(), {3.0, -4.5}, 1e-6);
 }
 
+BOOST_AUTO_TEST_CASE(autograd_grad_follows_conversions) {
+    // values from PyTorch 1.13: a path through the other dtype adds to the gradient, and no
+    // .grad changes
+    ctgrad::DoubleTensor x = ctgrad::tensor<double>({1.0, 2.0, 3.0}, {.requires_grad = true});
+    const ctgrad::DoubleTensor y = x * 2.0 + (x.to<float>() * 3.0f).to<double>();
+    check_values(ctgrad::autograd::grad(ctgrad::DoubleTensor(y.sum()), {x})[0], {5.0, 5.0, 5.0}, 1e-12);
+    BOOST_TEST(!x.grad().defined());
+    ctgrad::Tensor w = ctgrad::tensor({1.0, 3.0}, {.requires_grad = true});
+    const ctgrad::Tensor u = (w.to<double>() * w.to<double>()).to<float>().sum();
+    check_values(ctgrad::autograd::grad(u, {w})[0], {2.0, 6.0}, 1e-6);
+    BOOST_TEST(!w.grad().defined());
+    const ctgrad::Tensor only_double = (w.to<double>() * 2.0).to<float>().sum();
+    check_values(ctgrad::autograd::grad(only_double, {w})[0], {2.0, 2.0}, 1e-6);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

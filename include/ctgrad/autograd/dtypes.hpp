@@ -917,14 +917,32 @@ struct dtype_bridge final : node<To> {
     [[nodiscard]] std::span<const targ<To>> inputs() const override { return {}; }
     void take_inputs(std::vector<std::shared_ptr<tensor_impl<To>>>&) override {}
     void apply(const To* g, std::size_t stride, engine<To>& eng, bool) override {
-        if (eng.capturing()) return;
+        if (eng.capturing()) {
+            // autograd::grad: a nested pass of the source's dtype that adds into no .grad; the
+            // gradients it finds for the call's inputs of that dtype are added to the call's
+            // (and a conversion back, further down, does the same in the other direction)
+            engine<From>* const root = capture_root<From>();
+            engine<From> nested(true);
+            nested.capture(root ? root->capture_targets() : std::vector<const tensor_impl<From>*>{});
+            const std::array<targ<From>, 1> roots{targ<From>{src, From(0), version, true}};
+            nested.discover(roots);
+            From* sink = nested.sink(roots[0]);
+            for (std::size_t i = 0, n = src->numel(); i != n; ++i) sink[i] += static_cast<From>(g[i * stride]);
+            nested.run(roots);
+            if (root)
+                for (std::size_t k = 0, n = root->capture_targets().size(); k != n; ++k) root->add_captured(k, nested.captured(k));
+            return;
+        }
         auto gf = new_impl<From>(src->shape);
         for (std::size_t i = 0, n = src->numel(); i != n; ++i) gf->data()[i] = static_cast<From>(g[i * stride]);
         basic_tensor<From>(src).backward(basic_tensor<From>(std::move(gf)), true);
     }
     void apply_graph(const std::shared_ptr<tensor_impl<To>>& g, std::vector<std::shared_ptr<tensor_impl<To>>>& out) override {
         out.clear();
-        if (graph_capture_active()) return;
+        if (graph_capture_active())
+            throw ctgrad::error("ctgrad: autograd::grad with create_graph=true does not follow a conversion between "
+                                "float and double (ToCopyBackward0); compute the gradient in one dtype, or use "
+                                "backward(create_graph=true)");
         const std::array<std::shared_ptr<tensor_impl<From>>, 1> roots{src};
         const std::array<std::shared_ptr<tensor_impl<From>>, 1> seeds{convert_dtype<From>(basic_tensor<To>(g)).impl_ptr()};
         graph_backward<From>(roots, seeds, {}, false);

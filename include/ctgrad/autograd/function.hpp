@@ -262,6 +262,17 @@ std::vector<basic_tensor<T>> grad(const std::vector<basic_tensor<T>>& outputs, c
     }
     ctgrad::detail::engine<T> eng(options.retain_graph);
     eng.capture(targets);
+    // a path through a conversion to the other dtype is followed by a nested pass, which
+    // captures into this one (autograd/dtypes.hpp, dtype_bridge)
+    const struct root_scope {
+        ctgrad::detail::engine<T>* previous;
+        explicit root_scope(ctgrad::detail::engine<T>* e) : previous(ctgrad::detail::capture_root<T>()) {
+            ctgrad::detail::capture_root<T>() = e;
+        }
+        root_scope(const root_scope&) = delete;
+        root_scope& operator=(const root_scope&) = delete;
+        ~root_scope() { ctgrad::detail::capture_root<T>() = previous; }
+    } scope(&eng);
     eng.discover(roots);
     for (std::size_t k = 0; k != roots.size(); ++k) {
         T* sink = eng.sink(roots[k]);

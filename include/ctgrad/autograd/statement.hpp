@@ -181,6 +181,12 @@ public:
     /// reduced (SumBackward1, MeanBackward1).
     basic_tensor<T> sum(std::int64_t dim, bool keepdim = false) const&;
     basic_tensor<T> mean(std::int64_t dim, bool keepdim = false) const&;
+    /// `.to(dtype)` (`.double()`, `.float()`, `.long()`): the statement evaluated, then converted
+    /// (ToCopyBackward0 between float and double, its gradient converted back).
+    template <class U>
+    auto to() const {
+        return basic_tensor<T>(*this).template to<U>();
+    }
 
     friend std::ostream& operator<<(std::ostream& os, const tensor_expr& e) {
         const std::vector<T> v = e.values();

@@ -198,6 +198,15 @@ public:
         capturing_ = true;
     }
     [[nodiscard]] std::vector<T>& captured(std::size_t k) { return captured_[k].second; }
+    /// The tensors given to capture(), in order.
+    [[nodiscard]] std::vector<const tensor_impl<T>*> capture_targets() const {
+        std::vector<const tensor_impl<T>*> out;
+        for (const auto& c : captured_) out.push_back(c.first);
+        return out;
+    }
+    /// Adds g, the part of targets[k]'s gradient that a nested pass found (a path through a
+    /// conversion to the other dtype), to what this pass captures.
+    void add_captured(std::size_t k, const std::vector<T>& g) { add_gradient(captured_[k].second, g); }
     /// Whether this pass is torch.autograd.grad's (it adds into no .grad).
     [[nodiscard]] bool capturing() const { return capturing_; }
 
@@ -231,9 +240,25 @@ private:
     void finish_gradient(const tensor_impl<T>& t, std::vector<T>& g) {
         for (const auto& hook : t.hooks) hook(std::span<T>(g));
         for (auto& [target, out] : captured_)
-            if (target == &t) out = g;
+            if (target == &t) add_gradient(out, g);
+    }
+    static void add_gradient(std::vector<T>& out, const std::vector<T>& g) {
+        if (g.empty()) return;
+        if (out.empty()) {
+            out = g;
+            return;
+        }
+        for (std::size_t i = 0; i != out.size(); ++i) out[i] += g[i];
     }
 };
+
+/// The engine of the autograd::grad call running on this thread for dtype T, if any: a pass
+/// through a conversion to the other dtype (ToCopyBackward0) captures into it.
+template <class T>
+engine<T>*& capture_root() {
+    thread_local engine<T>* root = nullptr;
+    return root;
+}
 
 #if CTGRAD_RUNTIME_DEFINITIONS
 
