@@ -2776,6 +2776,56 @@ void index_tensors() {
     print(x.index({bools({1, 0, 1})}), x.index({1, bools({0, 1, 1, 0})}));
 }
 
+void index_several_tensors() {
+    Tensor x = ctgrad::arange(12.0f).reshape({3, 4});
+    x.requires_grad_();
+    Tensor y = x.index({longs({0, 2, 2}), longs({1, -1, 3})});
+    print(y, next_fns(y.grad_fn()));
+    y.sum().backward();
+    print(x.grad());
+    print(x.index({longs({{0}, {2}}), longs({1, 3})}));
+    Tensor z = ctgrad::arange(24.0f).reshape({2, 3, 4});
+    z.requires_grad_();
+    Tensor a = z.index({Slice(), longs({0, 2}), longs({1, 1})});
+    Tensor b = z.index({longs({1, 0}), Slice(), longs({3, 0})});
+    print(a, b);
+    (b * ctgrad::arange(6.0f).reshape({2, 3})).sum().backward();
+    print(z.grad());
+    print(fn_name(x.index({1, longs({0, 2})}).grad_fn()), x.index({Slice(0, 2), longs({0, 2})}));
+    show_errors_of([&] { (void)x.index({longs({0, 1}), longs({0, 1, 2})}); });
+    show_errors_of([&] { (void)x.index({longs({0, 3}), longs({0, 1})}); });
+    show_errors_of([&] { (void)x.index({longs({0, 1}), longs({0, 4})}); });
+}
+
+void index_put() {
+    Tensor x = ctgrad::zeros({2, 3});
+    Tensor v = ctgrad::tensor({1.0, 2.0}, {.requires_grad = true});
+    x.index_put_({longs({0, 1}), longs({2, 0})}, v);
+    print(x, fn_name(x.grad_fn()));
+    Tensor z = ctgrad::zeros({3});
+    z.index_put_({longs({0, 0, 2})}, 1.0f, true);
+    print(z);
+    show_errors_of([&] { z.index_put_({longs({0, 1})}, ctgrad::tensor({1.0, 2.0, 3.0})); });
+    Tensor w = ctgrad::ones({3}, {.requires_grad = true});
+    show_errors_of([&] { w.index_put_({longs({0})}, 2.0f); });
+    Tensor a = ctgrad::ones({3}, {.requires_grad = true});
+    Tensor b = a * 2;
+    Tensor vv = ctgrad::tensor({5.0, 6.0}, {.requires_grad = true});
+    b.index_put_({longs({2, 0})}, vv);
+    print(b);
+    (b * ctgrad::tensor({1.0, 2.0, 3.0})).sum().backward();
+    print(a.grad(), vv.grad());
+    Tensor m = ctgrad::zeros({2, 3});
+    m.index_put_({Slice(), 1}, ctgrad::tensor({7.0, 8.0}));
+    m.index_put_({m > 7.5}, -1.0f);
+    print(m);
+    Tensor c = ctgrad::ones({2, 2}, {.requires_grad = true});
+    Tensor d = c * 1;
+    d.index_put_({0}, ctgrad::tensor({3.0, 4.0}, {.requires_grad = true}), true);
+    d.sum().backward();
+    print(d, c.grad());
+}
+
 void index_errors() {
     Tensor x = ctgrad::arange(12).reshape({3, 4});
     show_errors_of([&] { (void)x.index({3}); });
@@ -3078,6 +3128,8 @@ const scenario scenarios[] = {
     CTGRAD_SCENARIO(index_slices),
     CTGRAD_SCENARIO(index_tensors),
     CTGRAD_SCENARIO(index_errors),
+    CTGRAD_SCENARIO(index_several_tensors),
+    CTGRAD_SCENARIO(index_put),
     CTGRAD_SCENARIO(matmul_broadcast),
     CTGRAD_SCENARIO(hook_remove),
     CTGRAD_SCENARIO(print_sep_end),

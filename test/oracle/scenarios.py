@@ -2860,6 +2860,58 @@ def index_errors():
 
 
 @scenario
+def index_several_tensors():
+    x = torch.arange(12.0).reshape(3, 4)
+    x.requires_grad_()
+    y = x[torch.tensor([0, 2, 2]), torch.tensor([1, -1, 3])]
+    print(y, next_fns(y))
+    y.sum().backward()
+    print(x.grad)
+    print(x[torch.tensor([[0], [2]]), torch.tensor([1, 3])])
+    z = torch.arange(24.0).reshape(2, 3, 4)
+    z.requires_grad_()
+    a = z[:, torch.tensor([0, 2]), torch.tensor([1, 1])]
+    b = z[torch.tensor([1, 0]), :, torch.tensor([3, 0])]
+    print(a, b)
+    (b * torch.arange(6.0).reshape(2, 3)).sum().backward()
+    print(z.grad)
+    print(fn_name(x[1, torch.tensor([0, 2])]), x[0:2, torch.tensor([0, 2])])
+    show_errors_of(lambda: x[torch.tensor([0, 1]), torch.tensor([0, 1, 2])])
+    show_errors_of(lambda: x[torch.tensor([0, 3]), torch.tensor([0, 1])])
+    show_errors_of(lambda: x[torch.tensor([0, 1]), torch.tensor([0, 4])])
+
+
+@scenario
+def index_put():
+    x = torch.zeros(2, 3)
+    v = torch.tensor([1.0, 2.0], requires_grad=True)
+    x.index_put_((torch.tensor([0, 1]), torch.tensor([2, 0])), v)
+    print(x, fn_name(x))
+    z = torch.zeros(3)
+    z.index_put_((torch.tensor([0, 0, 2]),), torch.tensor(1.0), accumulate=True)
+    print(z)
+    show_errors_of(lambda: z.index_put_((torch.tensor([0, 1]),), torch.tensor([1.0, 2.0, 3.0])))
+    w = torch.ones(3, requires_grad=True)
+    show_errors_of(lambda: w.index_put_((torch.tensor([0]),), torch.tensor(2.0)))
+    a = torch.ones(3, requires_grad=True)
+    b = a * 2
+    vv = torch.tensor([5.0, 6.0], requires_grad=True)
+    b.index_put_((torch.tensor([2, 0]),), vv)
+    print(b)
+    (b * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    print(a.grad, vv.grad)
+    m = torch.zeros(2, 3)
+    m[:, 1] = torch.tensor([7.0, 8.0])
+    m[m > 7.5] = -1.0
+    print(m)
+    c = torch.ones(2, 2, requires_grad=True)
+    d = c * 1
+    d[0] += torch.tensor([3.0, 4.0], requires_grad=True)
+    d.sum().backward()
+    print(d, c.grad)
+
+
+@scenario
 def matmul_broadcast():
     torch.manual_seed(0)
     cases = [((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((4,), (2, 4, 5)), ((2, 3, 4), (4,)),

@@ -758,6 +758,169 @@ private:
     BoolTensor mask_;
 };
 
+namespace detail {
+
+/// Applies one entry of x.index({...}) to `cur`, at its dimension d (advanced past the
+/// dimensions the entry leaves in the result); `consumed` is what all entries consume.
+template <class T>
+void index_entry(std::shared_ptr<tensor_impl<T>>& cur, const tensor_index& e, std::size_t& d, std::size_t rank,
+                 std::size_t consumed) {
+    using K = tensor_index::kind;
+    const tensor_size s = cur->shape;
+    const K which = e.scalar_longs() ? K::integer : e.which();
+    switch (which) {
+        case K::integer: {
+            const auto n = static_cast<std::int64_t>(s[d]);
+            const std::int64_t i = e.scalar_longs() ? e.longs().item() : e.integer();
+            if (i < -n || i >= n)
+                throw index_error("index " + std::to_string(i) + " is out of bounds for dimension " + std::to_string(d) +
+                                  " with size " + std::to_string(n));
+            cur = detail::make_slice<T>("SelectBackward0", cur, d, static_cast<std::size_t>(i < 0 ? i + n : i), 1, true);
+            break;
+        }
+        case K::slice: {
+            const indexing::Slice& sl = e.slice();
+            if (sl.step <= 0) throw value_error("step must be greater than zero");
+            const auto n = static_cast<std::int64_t>(s[d]);
+            const auto clip = [n](const indexing::slice_bound& b, std::int64_t dflt) {
+                if (!b.given) return dflt;
+                const std::int64_t v = b.value < 0 ? b.value + n : b.value;
+                return std::clamp<std::int64_t>(v, 0, n);
+            };
+            const std::int64_t start = clip(sl.start, 0), stop = std::max(start, clip(sl.stop, n));
+            const std::int64_t length = (stop - start + sl.step - 1) / sl.step;
+            cur = detail::make_slice<T>("SliceBackward0", cur, d, static_cast<std::size_t>(start),
+                                        static_cast<std::size_t>(length), false, static_cast<std::size_t>(sl.step));
+            ++d;
+            break;
+        }
+        case K::none: {
+            std::array<std::size_t, tensor_size::max_rank + 1> dims{};
+            std::size_t r = 0;
+            for (std::size_t j = 0; j != s.size(); ++j) {
+                if (j == d) dims[r++] = 1;
+                dims[r++] = s[j];
+            }
+            if (d == s.size()) dims[r++] = 1;
+            if (r > tensor_size::max_rank) throw error("ctgrad: tensors of rank 0 to 4 are supported");
+            cur = detail::make_view<T>("UnsqueezeBackward0", cur, tensor_size(std::span<const std::size_t>(dims.data(), r)));
+            ++d;
+            break;
+        }
+        case K::ellipsis:
+            d += rank - consumed;
+            break;
+        case K::longs: {
+            const LongTensor& idx = e.longs();
+            const auto n = static_cast<std::int64_t>(s[d]);
+            std::vector<std::size_t> positions(idx.numel());
+            const auto v = idx.values();
+            for (std::size_t j = 0; j != v.size(); ++j) {
+                if (v[j] < -n || v[j] >= n)
+                    throw index_error("index " + std::to_string(v[j]) + " is out of bounds for dimension " +
+                                      std::to_string(d) + " with size " + std::to_string(n));
+                positions[j] = static_cast<std::size_t>(v[j] < 0 ? v[j] + n : v[j]);
+            }
+            const tensor_size is = idx.shape();
+            cur = detail::make_gather<T>(cur, d, 1, std::move(positions), is.dims());
+            d += is.size();
+            break;
+        }
+        case K::mask: {
+            const BoolTensor& mask = e.mask();
+            const tensor_size ms = mask.shape();
+            for (std::size_t j = 0; j != ms.size(); ++j)
+                if (ms[j] != s[d + j])
+                    throw index_error("The shape of the mask " + ms.str() + " at index " + std::to_string(j) +
+                                      " does not match the shape of the indexed tensor " + s.str() + " at index " +
+                                      std::to_string(d + j));
+            std::vector<std::size_t> positions;
+            const auto v = mask.values();
+            for (std::size_t j = 0; j != v.size(); ++j)
+                if (v[j]) positions.push_back(j);
+            const std::array<std::size_t, 1> middle{positions.size()};
+            cur = detail::make_gather<T>(cur, d, ms.size(), std::move(positions), middle);
+            d += 1;
+            break;
+        }
+    }
+}
+
+/// x.index({...}) with several LongTensor entries (PyTorch's advanced indexing, IndexBackward0):
+/// the other entries are applied first, each LongTensor entry keeping its dimension; then the
+/// index tensors, broadcast together, pick one element of those dimensions each. The picked
+/// dimensions are replaced by the broadcast shape where they were when they are next to each
+/// other, else placed first, as in PyTorch.
+template <class T>
+basic_tensor<T> index_with_tensors(std::shared_ptr<tensor_impl<T>> cur, std::initializer_list<tensor_index> indices,
+                                   std::size_t consumed) {
+    using K = tensor_index::kind;
+    const std::size_t rank = cur->shape.size();
+    std::vector<std::size_t> dims;        // the dimensions of `cur` the index tensors pick from
+    std::vector<const LongTensor*> picks;
+    std::size_t d = 0;
+    for (const tensor_index& e : indices) {
+        const K which = e.scalar_longs() ? K::integer : e.which();
+        if (which == K::mask)
+            throw error("ctgrad: index() takes one BoolTensor entry, or LongTensor entries (not both)");
+        if (which == K::longs) {
+            dims.push_back(d++);
+            picks.push_back(&e.longs());
+        } else {
+            index_entry<T>(cur, e, d, rank, consumed);
+        }
+    }
+    tensor_size shape = picks[0]->shape();
+    for (std::size_t k = 1; k != picks.size(); ++k) {
+        const tensor_size b = picks[k]->shape();
+        const std::size_t r = std::max(shape.size(), b.size());
+        bool ok = true;
+        for (std::size_t j = 0; j != r; ++j) {
+            const std::size_t da = j < shape.size() ? shape[shape.size() - 1 - j] : 1, db = j < b.size() ? b[b.size() - 1 - j] : 1;
+            ok = ok && (da == db || da == 1 || db == 1);
+        }
+        if (!ok) {
+            std::string shapes;
+            for (std::size_t i = 0; i != picks.size(); ++i) shapes += (i ? ", " : "") + picks[i]->shape().str();
+            throw index_error("shape mismatch: indexing tensors could not be broadcast together with shapes " + shapes);
+        }
+        shape = broadcast_shapes(shape, b);
+    }
+    bool adjacent = true;
+    for (std::size_t k = 1; k != dims.size(); ++k) adjacent = adjacent && dims[k] == dims[k - 1] + 1;
+    const tensor_size s = cur->shape;
+    std::vector<std::size_t> sizes;
+    for (const std::size_t dim : dims) sizes.push_back(s[dim]);
+    std::size_t first = dims[0];
+    if (!adjacent) {  // the picked dimensions first, the others after them in order
+        std::array<std::size_t, tensor_size::max_rank> perm{};
+        std::size_t r = 0;
+        for (const std::size_t dim : dims) perm[r++] = dim;
+        for (std::size_t j = 0; j != s.size(); ++j)
+            if (std::find(dims.begin(), dims.end(), j) == dims.end()) perm[r++] = j;
+        cur = make_permuted<T>("PermuteBackward0", cur, perm);
+        first = 0;
+    }
+    std::vector<std::vector<std::size_t>> at;
+    for (const LongTensor* p : picks) at.push_back(broadcast_index(p->shape(), shape));
+    std::vector<std::size_t> positions(shape.numel());
+    for (std::size_t j = 0; j != positions.size(); ++j) {
+        std::size_t pos = 0;
+        for (std::size_t k = 0; k != picks.size(); ++k) {
+            const auto n = static_cast<std::int64_t>(sizes[k]);
+            const std::int64_t v = picks[k]->values()[at[k][j]];
+            if (v < -n || v >= n)
+                throw index_error("index " + std::to_string(v) + " is out of bounds for dimension " + std::to_string(dims[k]) +
+                                  " with size " + std::to_string(n));
+            pos = pos * sizes[k] + static_cast<std::size_t>(v < 0 ? v + n : v);
+        }
+        positions[j] = pos;
+    }
+    return basic_tensor<T>(make_gather<T>(cur, first, picks.size(), std::move(positions), shape.dims()));
+}
+
+}  // namespace detail
+
 template <class T>
 basic_tensor<T> basic_tensor<T>::index(std::initializer_list<tensor_index> indices) const {
     using K = tensor_index::kind;
@@ -771,91 +934,93 @@ basic_tensor<T> basic_tensor<T>::index(std::initializer_list<tensor_index> indic
     }
     if (consumed > rank) throw index_error("too many indices for tensor of dimension " + std::to_string(rank));
     if (ellipses > 1) throw index_error("an index can only have a single ellipsis ('...')");
-    if (tensors > 1) throw error("ctgrad: index() takes at most one LongTensor or BoolTensor entry");
+    if (tensors > 1) return detail::index_with_tensors<T>(cur, indices, consumed);
     std::size_t d = 0;  // the dimension of `cur` the next entry applies to
-    for (const tensor_index& e : indices) {
-        const tensor_size s = cur->shape;
-        const K which = e.scalar_longs() ? K::integer : e.which();
-        switch (which) {
-            case K::integer: {
-                const auto n = static_cast<std::int64_t>(s[d]);
-                const std::int64_t i = e.scalar_longs() ? e.longs().item() : e.integer();
-                if (i < -n || i >= n)
-                    throw index_error("index " + std::to_string(i) + " is out of bounds for dimension " + std::to_string(d) +
-                                      " with size " + std::to_string(n));
-                cur = detail::make_slice<T>("SelectBackward0", cur, d, static_cast<std::size_t>(i < 0 ? i + n : i), 1, true);
-                break;
-            }
-            case K::slice: {
-                const indexing::Slice& sl = e.slice();
-                if (sl.step <= 0) throw value_error("step must be greater than zero");
-                const auto n = static_cast<std::int64_t>(s[d]);
-                const auto clip = [n](const indexing::slice_bound& b, std::int64_t dflt) {
-                    if (!b.given) return dflt;
-                    const std::int64_t v = b.value < 0 ? b.value + n : b.value;
-                    return std::clamp<std::int64_t>(v, 0, n);
-                };
-                const std::int64_t start = clip(sl.start, 0), stop = std::max(start, clip(sl.stop, n));
-                const std::int64_t length = (stop - start + sl.step - 1) / sl.step;
-                cur = detail::make_slice<T>("SliceBackward0", cur, d, static_cast<std::size_t>(start),
-                                            static_cast<std::size_t>(length), false, static_cast<std::size_t>(sl.step));
-                ++d;
-                break;
-            }
-            case K::none: {
-                std::array<std::size_t, tensor_size::max_rank + 1> dims{};
-                std::size_t r = 0;
-                for (std::size_t j = 0; j != s.size(); ++j) {
-                    if (j == d) dims[r++] = 1;
-                    dims[r++] = s[j];
-                }
-                if (d == s.size()) dims[r++] = 1;
-                if (r > tensor_size::max_rank) throw error("ctgrad: tensors of rank 0 to 4 are supported");
-                cur = detail::make_view<T>("UnsqueezeBackward0", cur, tensor_size(std::span<const std::size_t>(dims.data(), r)));
-                ++d;
-                break;
-            }
-            case K::ellipsis:
-                d += rank - consumed;
-                break;
-            case K::longs: {
-                const LongTensor& idx = e.longs();
-                const auto n = static_cast<std::int64_t>(s[d]);
-                std::vector<std::size_t> positions(idx.numel());
-                const auto v = idx.values();
-                for (std::size_t j = 0; j != v.size(); ++j) {
-                    if (v[j] < -n || v[j] >= n)
-                        throw index_error("index " + std::to_string(v[j]) + " is out of bounds for dimension " +
-                                          std::to_string(d) + " with size " + std::to_string(n));
-                    positions[j] = static_cast<std::size_t>(v[j] < 0 ? v[j] + n : v[j]);
-                }
-                const tensor_size is = idx.shape();
-                cur = detail::make_gather<T>(cur, d, 1, std::move(positions), is.dims());
-                d += is.size();
-                break;
-            }
-            case K::mask: {
-                const BoolTensor& mask = e.mask();
-                const tensor_size ms = mask.shape();
-                for (std::size_t j = 0; j != ms.size(); ++j)
-                    if (ms[j] != s[d + j])
-                        throw index_error("The shape of the mask " + ms.str() + " at index " + std::to_string(j) +
-                                          " does not match the shape of the indexed tensor " + s.str() + " at index " +
-                                          std::to_string(d + j));
-                std::vector<std::size_t> positions;
-                const auto v = mask.values();
-                for (std::size_t j = 0; j != v.size(); ++j)
-                    if (v[j]) positions.push_back(j);
-                const std::array<std::size_t, 1> middle{positions.size()};
-                cur = detail::make_gather<T>(cur, d, ms.size(), std::move(positions), middle);
-                d += 1;
-                break;
-            }
-        }
-    }
+    for (const tensor_index& e : indices) detail::index_entry<T>(cur, e, d, rank, consumed);
     // x[...] (no entry that selects, slices or gathers): a new tensor viewing x, as PyTorch's alias
     if (cur == checked_ptr()) cur = detail::make_view<T>("AliasBackward0", cur, cur->shape);
     return basic_tensor<T>(std::move(cur));
+}
+
+template <class T>
+basic_tensor<T>& basic_tensor<T>::index_put_(std::initializer_list<tensor_index> indices, const basic_tensor<T>& values,
+                                             bool accumulate) {
+    check_inplace();
+    if (!values.defined()) throw error("ctgrad: index_put_ of an undefined tensor");
+    // the flat positions of the indexed elements: the same index applied to their numbers
+    std::vector<std::size_t> pos;
+    tensor_size picked_shape;
+    {
+        const ctgrad::no_grad guard;
+        std::vector<double> numbers_of(numel());
+        for (std::size_t i = 0; i != numbers_of.size(); ++i) numbers_of[i] = static_cast<double>(i);
+        const basic_tensor<double> numbers = from_values<double>(std::span<const double>(numbers_of), shape());
+        const basic_tensor<double> picked = numbers.index(indices);
+        picked_shape = picked.shape();
+        for (const double v : picked.values()) pos.push_back(static_cast<std::size_t>(v));
+    }
+    const tensor_size vs = values.shape();
+    bool fits = vs.size() <= picked_shape.size();
+    for (std::size_t j = 0; fits && j != vs.size(); ++j) {
+        const std::size_t a = vs[vs.size() - 1 - j], b = picked_shape[picked_shape.size() - 1 - j];
+        fits = a == b || a == 1;
+    }
+    if (!fits)
+        throw error("shape mismatch: value tensor of shape " + vs.str() + " cannot be broadcast to indexing result of shape " +
+                    picked_shape.str());
+    const std::vector<std::size_t> at = detail::broadcast_index(vs, picked_shape);
+    detail::tensor_impl<T>& self = impl();
+    const auto put = [&](T* out, const T* v) {
+        for (std::size_t j = 0; j != pos.size(); ++j) {
+            if (accumulate) out[pos[j]] += v[at[j]];
+            else out[pos[j]] = v[at[j]];
+        }
+    };
+    const auto vimpl = values.impl_ptr();
+    if (is_grad_enabled() && (self.requires_grad || vimpl->requires_grad)) {
+        // recorded as in the other in-place operations: the node reads the old value, kept
+        // aside, and this tensor becomes its result
+        auto old = std::make_shared<detail::tensor_impl<T>>(self);
+        old->storage = std::make_shared<std::vector<T>>(*self.storage);
+        old->version = std::make_shared<std::uint64_t>(0);
+        old->grad = nullptr;
+        old->retains_grad = false;
+        // PyTorch's node: IndexPutBackward0 for an index with tensors, else CopySlices (a copy
+        // into a view)
+        bool advanced = false;
+        for (const tensor_index& e : indices)
+            advanced = advanced || (e.which() == tensor_index::kind::longs && !e.scalar_longs()) ||
+                       e.which() == tensor_index::kind::mask;
+        auto out = detail::make_eager<T>(
+            advanced ? "IndexPutBackward0" : "torch::autograd::CopySlices", self.shape, {old, vimpl},
+            [&](std::span<T> o) {
+                std::copy(old->data(), old->data() + old->numel(), o.begin());
+                put(o.data(), vimpl->data());
+            },
+            [pos, at, accumulate](std::span<const T> g, std::span<T* const> in) {
+                if (in[0]) {
+                    std::vector<bool> written(g.size(), false);
+                    if (!accumulate)
+                        for (const std::size_t p : pos) written[p] = true;
+                    for (std::size_t i = 0; i != g.size(); ++i) in[0][i] += written[i] ? T(0) : g[i];
+                }
+                if (in[1])
+                    for (std::size_t j = 0; j != pos.size(); ++j) in[1][at[j]] += g[pos[j]];
+            },
+            false);
+        std::copy(out->data(), out->data() + out->numel(), self.data());
+        self.grad_fn = out->grad_fn;
+        self.requires_grad = true;
+    } else {
+        put(self.data(), vimpl->data());
+    }
+    ++*self.version;
+    return *this;
+}
+
+template <class T>
+basic_tensor<T>& basic_tensor<T>::index_put_(std::initializer_list<tensor_index> indices, T value, bool accumulate) {
+    return index_put_(indices, from_values<T>(std::span<const T>(&value, 1), tensor_size{}), accumulate);
 }
 
 template <class T>
@@ -901,8 +1066,8 @@ namespace detail {
 /// The grad_fn of a tensor converted between float and double (ToCopyBackward0). Each dtype
 /// has its own backward engine: this node's backward converts the gradient and runs a
 /// backward pass of the source's dtype from the source (keeping that graph, which other
-/// conversions of the same source may still need). autograd::grad, which asks for tensors of
-/// one dtype and adds into no .grad, does not follow it.
+/// conversions of the same source may still need). Under autograd::grad that pass adds into
+/// no .grad and gives what it finds for the call's inputs to the call (capture_root).
 template <class To, class From>
 struct dtype_bridge final : node<To> {
     explicit dtype_bridge(std::shared_ptr<tensor_impl<From>> s) : src(std::move(s)), version(*src->version) {}

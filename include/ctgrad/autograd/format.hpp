@@ -326,7 +326,10 @@ std::string format_tensor(std::span<const T> data, std::span<const std::size_t> 
     if (numel == 0 && !floating) suffixes.emplace_back(suffix.boolean ? "dtype=torch.bool" : "dtype=torch.int64");
     if (suffix.float64) suffixes.emplace_back("dtype=torch.float64");
     if (!suffix.grad_fn.empty()) {
-        suffixes.push_back("grad_fn=<" + suffix.grad_fn + ">");
+        // Python shows the class name: <CopySlices> for torch::autograd::CopySlices
+        std::string_view name = suffix.grad_fn;
+        if (name.starts_with("torch::autograd::")) name.remove_prefix(17);
+        suffixes.push_back("grad_fn=<" + std::string(name) + ">");
     } else if (suffix.requires_grad) {
         suffixes.emplace_back("requires_grad=True");
     }

@@ -234,9 +234,17 @@ public:
     [[nodiscard]] basic_tensor operator[](std::int64_t index) const;
     [[nodiscard]] basic_tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
     /// index({...}): Python's t[...] with integers, `indexing::Slice(start, stop, step)`,
-    /// `indexing::None`, `indexing::Ellipsis` and one LongTensor or BoolTensor (autograd/dtypes.hpp),
-    /// as LibTorch's Tensor::index: `x.index({Slice(0, 2), 1})` is x[0:2, 1].
+    /// `indexing::None`, `indexing::Ellipsis`, and one BoolTensor or LongTensors (broadcast
+    /// together; autograd/dtypes.hpp), as LibTorch's Tensor::index: `x.index({Slice(0, 2), 1})`
+    /// is x[0:2, 1], `x.index({rows, cols})` is x[rows, cols].
     [[nodiscard]] basic_tensor index(std::initializer_list<tensor_index> indices) const;
+    /// index_put_({...}, values, accumulate = false): Python's `t[...] = values` (or `+=` with
+    /// accumulate), values broadcast to the indexed elements' shape (IndexPutBackward0, or
+    /// CopySlices for an index without tensors: the gradient of the elements written over is 0
+    /// without accumulate; values get theirs).
+    basic_tensor& index_put_(std::initializer_list<tensor_index> indices, const basic_tensor& values,
+                             bool accumulate = false);
+    basic_tensor& index_put_(std::initializer_list<tensor_index> indices, T value, bool accumulate = false);
     /// x[idx] and x[mask]: index({idx}), index({mask}).
     [[nodiscard]] basic_tensor operator[](const basic_int_tensor<std::int64_t>& indices) const;
     [[nodiscard]] basic_tensor operator[](const basic_int_tensor<bool>& mask) const;
