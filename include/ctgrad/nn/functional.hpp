@@ -581,6 +581,17 @@ auto cross_entropy(const A& input, const basic_tensor<detail::value_t<A>>& targe
                                       detail::parse_reduction(options.reduction), options.label_smoothing);
 }
 
+/// A probability target of the other dtype (PyTorch would promote it): one sentence.
+template <tensor_like A, class U>
+    requires(!std::is_same_v<U, detail::value_t<A>>)
+auto cross_entropy(const A& input, const basic_tensor<U>& target,
+                   const cross_entropy_options<std::type_identity_t<detail::value_t<A>>>& options = {}) {
+    static_assert(std::is_same_v<U, detail::value_t<A>>,
+                  "ctgrad: cross_entropy's probability target must have the input's dtype (float or double); "
+                  "convert it with target.to<float>() or target.to<double>()");
+    return cross_entropy(input, target.template to<detail::value_t<A>>(), options);
+}
+
 }  // namespace ctgrad::nn::functional
 
 #endif
